@@ -1,0 +1,46 @@
+import { Command, CommanderError } from "commander";
+import { EXIT, UsageError, type CliIO } from "./io.js";
+import { registerSummary } from "./validate/summary-command.js";
+import { registerValidate } from "./validate/command.js";
+
+/** What a command's action reports back: its exit code. */
+export type ExitCode = number;
+
+/**
+ * The `vaultpilot` CLI as a function: parse `argv` (without node and script), run the command,
+ * return its exit code. Command modules register their options here and load their
+ * implementation only when run, so `--help` stays fast.
+ */
+export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.clean;
+  const program = new Command("vaultpilot")
+    .description("Secrets as code: validate, plan, deploy, rotate and audit VaultPilot policies.")
+    .version(VERSION, "-V, --version")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(run with --help for usage)")
+    .allowExcessArguments(false);
+  const setExit = (code: ExitCode) => {
+    exitCode = code;
+  };
+  registerValidate(program, io, setExit);
+  registerSummary(program, io, setExit);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.clean : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.stderr(`vaultpilot: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`vaultpilot: internal error: ${message}\n`);
+    return EXIT.usage;
+  }
+}
+
+declare const __VAULTPILOT_VERSION__: string | undefined;
+const VERSION = typeof __VAULTPILOT_VERSION__ === "string" ? __VAULTPILOT_VERSION__ : "0.0.0-dev";

@@ -1,0 +1,58 @@
+import type { DocumentSource } from "./load/document-source.js";
+
+// The shapes here mirror schemas/*.schema.json; a document reaches these types only
+// after its schema accepted it.
+
+export const API_VERSION = "vaultpilot.dev/v1";
+
+export type Plan = "free" | "pro" | "business" | "enterprise";
+export type Framework = "pci-dss" | "soc2" | "iso27001" | "hipaa";
+export type SecretType = "postgres" | "mysql" | "api-key" | "webhook" | "aws-iam-key" | "generic";
+export type Runtime = "ecs" | "lambda" | "kubernetes" | "ec2";
+
+export interface TenantSpec {
+  readonly plan: Plan;
+  readonly compliance?: readonly Framework[];
+  readonly aws: { readonly account: string; readonly region: string };
+}
+
+export interface RotationScheduleSpec {
+  readonly every: string;
+  readonly window?: { readonly start: string; readonly duration: string };
+}
+
+export interface SecretSpec {
+  readonly type: SecretType;
+  readonly schedule: string;
+  readonly consumers?: readonly string[];
+}
+
+export interface ServiceSpec {
+  readonly runtime: Runtime;
+}
+
+interface Document<Kind extends string, Spec> {
+  readonly kind: Kind;
+  readonly name: string;
+  readonly spec: Spec;
+  readonly source: DocumentSource;
+}
+
+export type TenantDocument = Document<"Tenant", TenantSpec>;
+export type RotationScheduleDocument = Document<"RotationSchedule", RotationScheduleSpec>;
+export type SecretDocument = Document<"Secret", SecretSpec> & { readonly tenant: string };
+export type ServiceDocument = Document<"Service", ServiceSpec> & { readonly tenant: string };
+
+export type PolicyDocument =
+  TenantDocument | RotationScheduleDocument | SecretDocument | ServiceDocument;
+
+export type Kind = PolicyDocument["kind"];
+export const KINDS: readonly Kind[] = ["Tenant", "RotationSchedule", "Secret", "Service"];
+
+/** The schema-valid documents of a policy directory, by kind, in file order. */
+export interface PolicySet {
+  readonly tenants: readonly TenantDocument[];
+  readonly schedules: readonly RotationScheduleDocument[];
+  readonly secrets: readonly SecretDocument[];
+  readonly services: readonly ServiceDocument[];
+}

@@ -1,0 +1,222 @@
+import { readFileSync, statSync } from "node:fs";
+import { LineCounter, parseAllDocuments } from "yaml";
+import type { Diagnostic } from "../diagnostics.js";
+import { DocumentSource } from "./document-source.js";
+import { fileProblem, listPolicyFiles, reason, type PolicyFile } from "./policy-files.js";
+
+/** Files larger than this are refused unread: policy files are small, and a huge one is a mistake. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** Aliases one document may expand; more is a "billion laughs" attack, not a policy. */
+const MAX_ALIAS_COUNT = 1000;
+
+/** One YAML document as plain data, with the way back to its place in its file. */
+export interface LoadedDocument {
+  readonly value: unknown;
+  readonly source: DocumentSource;
+}
+
+export interface LoadResult {
+  readonly documents: LoadedDocument[];
+  readonly diagnostics: Diagnostic[];
+  /** Every policy file found, relative to the directory, whether it loaded or not. */
+  readonly files: string[];
+}
+
+/**
+ * Reads every policy file under `root`. The only module that reads YAML: everything
+ * downstream sees plain values and a `DocumentSource` for positions. Never throws for
+ * bad input; every problem becomes a diagnostic and loading goes on.
+ */
+export function loadPolicies(root: string): LoadResult {
+  const { files, diagnostics } = listPolicyFiles(root);
+  const documents: LoadedDocument[] = [];
+  for (const file of files) {
+    const text = readPolicyText(file, diagnostics);
+    if (text !== undefined) parsePolicyText(file.relative, text, documents, diagnostics);
+  }
+  return { documents, diagnostics, files: files.map((f) => f.relative) };
+}
+
+/** Parses one file's text; exported so tests and tools can load text that is not on disk. */
+export function parsePolicyText(
+  file: string,
+  text: string,
+  documents: LoadedDocument[],
+  diagnostics: Diagnostic[],
+): void {
+  const lines = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, strict: true });
+  const yamlDocuments = Array.isArray(parsed) ? parsed : [parsed];
+  let found = 0;
+  yamlDocuments.forEach((document, index) => {
+    const source = new DocumentSource(file, index, document, lines);
+    const error = document.errors[0];
+    if (error) {
+      const at = source.positionOf(error.pos[0]);
+      diagnostics.push(problem(file, at, "yaml-syntax", syntaxMessage(error.code, error.message)));
+      found++;
+      return;
+    }
+    if (document.contents === null) return;
+    found++;
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (cause) {
+      diagnostics.push(
+        problem(
+          file,
+          source.at(),
+          "yaml-syntax",
+          `cannot expand this document: ${aliasReason(cause)}`,
+        ),
+      );
+      return;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      const shape = Array.isArray(value)
+        ? "a list"
+        : `the ${value === null ? "null" : typeof value} value`;
+      diagnostics.push(
+        problem(
+          file,
+          source.at(),
+          "document-shape",
+          `document is ${shape}; a policy document is a map with apiVersion, kind, metadata and spec`,
+        ),
+      );
+      return;
+    }
+    documents.push({ value, source });
+  });
+  if (found === 0) {
+    diagnostics.push({
+      file,
+      line: 1,
+      column: 1,
+      severity: "warning",
+      rule: "empty-file",
+      message: "file holds no policy documents; add one or delete the file",
+    });
+  }
+}
+
+function readPolicyText(file: PolicyFile, diagnostics: Diagnostic[]): string | undefined {
+  let bytes: Buffer;
+  try {
+    const size = statSync(file.path).size;
+    if (size > MAX_FILE_BYTES) {
+      const mib = (size / 1024 / 1024).toFixed(1);
+      diagnostics.push({
+        ...fileProblem(
+          file.relative,
+          `file is ${mib} MiB; policy files may be at most 5 MiB: split it`,
+        ),
+        rule: "file-too-large",
+      });
+      return undefined;
+    }
+    bytes = readFileSync(file.path);
+  } catch (error) {
+    diagnostics.push(fileProblem(file.relative, `cannot read this file (${reason(error)})`));
+    return undefined;
+  }
+  return decodeUtf8(file.relative, bytes, diagnostics);
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+function decodeUtf8(file: string, bytes: Buffer, diagnostics: Diagnostic[]): string | undefined {
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    diagnostics.push(
+      encodingProblem(
+        file,
+        bytes,
+        nul,
+        "file is binary (it holds a NUL byte); policy files are UTF-8 text",
+      ),
+    );
+    return undefined;
+  }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    diagnostics.push(
+      encodingProblem(file, bytes, bad, "file is not valid UTF-8; save it as UTF-8 text"),
+    );
+    return undefined;
+  }
+}
+
+function encodingProblem(file: string, bytes: Buffer, offset: number, message: string): Diagnostic {
+  const before = bytes.subarray(0, offset);
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < before.length; i++) {
+    if (before[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  // Columns count characters of the valid text before the bad byte, not bytes.
+  const column = new TextDecoder().decode(bytes.subarray(lineStart, offset)).length + 1;
+  return { file, line, column, severity: "error", rule: "file-encoding", message };
+}
+
+/** The offset of the first byte that is not part of a well-formed UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const length =
+      b < 0x80
+        ? 1
+        : b >= 0xc2 && b < 0xe0
+          ? 2
+          : b >= 0xe0 && b < 0xf0
+            ? 3
+            : b >= 0xf0 && b < 0xf5
+              ? 4
+              : 0;
+    if (length === 0) return i;
+    try {
+      utf8.decode(bytes.subarray(i, i + length));
+    } catch {
+      return i;
+    }
+    i += length;
+  }
+  return i;
+}
+
+function problem(
+  file: string,
+  at: { line: number; column: number },
+  rule: string,
+  message: string,
+): Diagnostic {
+  return { file, line: at.line, column: at.column, severity: "error", rule, message };
+}
+
+function syntaxMessage(code: string, message: string): string {
+  const first = message.split(/ at line \d+, column \d+/)[0]!.split("\n")[0]!;
+  switch (code) {
+    case "TAB_AS_INDENT":
+      return "tab used for indentation; YAML indents with spaces only";
+    case "DUPLICATE_KEY":
+      return `${first}; each key may appear once in a map: remove or rename one`;
+    case "RESOURCE_EXHAUSTION":
+      return `${first}: the document is nested too deeply to be a policy`;
+    default:
+      return `invalid YAML: ${first}`;
+  }
+}
+
+function aliasReason(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return /alias count/i.test(message)
+    ? 'too many aliases expand in it (a "billion laughs" pattern); write the values out'
+    : message;
+}

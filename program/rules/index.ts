@@ -1,0 +1,15 @@
+export { apiVersion } from "./api-version.js";
+export { complianceRotation } from "./compliance-rotation.js";
+export { duplicateName } from "./duplicate-name.js";
+export { planLimits } from "./plan-limits.js";
+export { rotationInterval } from "./rotation-interval.js";
+export { rotationWindow } from "./rotation-window.js";
+export { schema } from "./schema.js";
+export { secretWithoutConsumers } from "./secret-without-consumers.js";
+export { tenantIsolation } from "./tenant-isolation.js";
+export { unknownConsumer } from "./unknown-consumer.js";
+export { unknownKind } from "./unknown-kind.js";
+export { unknownSchedule } from "./unknown-schedule.js";
+export { unknownTenant } from "./unknown-tenant.js";
+export { unusedSchedule } from "./unused-schedule.js";
+export type { DocumentRule, PolicyRule } from "./rule.js";

@@ -1,0 +1,42 @@
+import { MAX_WINDOW_HOURS, MIN_WINDOW_HOURS, parseHours, parseTimeOfDay } from "../durations.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { report, type PolicyRule } from "./rule.js";
+
+/** Secrets Manager windows run within one UTC day, so a window may not cross midnight. */
+export const rotationWindow: PolicyRule = {
+  id: "rotation-window",
+  severity: "error",
+  description: `A rotation window lasts ${MIN_WINDOW_HOURS}h to ${MAX_WINDOW_HOURS}h and may not cross midnight (UTC).`,
+  check(policies) {
+    const diagnostics: Diagnostic[] = [];
+    for (const schedule of policies.schedules) {
+      const window = schedule.spec.window;
+      if (!window) continue;
+      const hours = parseHours(window.duration);
+      const start = parseTimeOfDay(window.start);
+      if (hours === undefined || start === undefined) continue;
+      if (hours < MIN_WINDOW_HOURS || hours > MAX_WINDOW_HOURS) {
+        diagnostics.push(
+          report(
+            this,
+            schedule,
+            ["spec", "window", "duration"],
+            `window of schedule "${schedule.name}" lasts ${window.duration}; use ${MIN_WINDOW_HOURS}h to ${MAX_WINDOW_HOURS}h`,
+          ),
+        );
+      } else if (start + hours * 60 > 24 * 60) {
+        const latest = 24 - Math.ceil(start / 60);
+        diagnostics.push(
+          report(
+            this,
+            schedule,
+            ["spec", "window", "duration"],
+            `window of schedule "${schedule.name}" opens at ${window.start} and lasts ${window.duration}, ` +
+              `crossing midnight (UTC); start earlier or shorten it to at most ${latest}h`,
+          ),
+        );
+      }
+    }
+    return diagnostics;
+  },
+};

@@ -1,0 +1,25 @@
+import { closest } from "../schema-check.js";
+import { report, type PolicyRule } from "./rule.js";
+
+export const unknownSchedule: PolicyRule = {
+  id: "unknown-schedule",
+  severity: "error",
+  description: "A Secret's spec.schedule must name a RotationSchedule.",
+  check(policies) {
+    const names = [...policies.scheduleByName.keys()];
+    return policies.secrets
+      .filter((secret) => !policies.scheduleByName.has(secret.spec.schedule))
+      .map((secret) => {
+        const suggestion = closest(secret.spec.schedule, names);
+        const fix = suggestion
+          ? `did you mean "${suggestion}"?`
+          : `define it as a RotationSchedule or use one of: ${names.join(", ") || "(none defined)"}`;
+        return report(
+          this,
+          secret,
+          ["spec", "schedule"],
+          `secret "${secret.name}" uses schedule "${secret.spec.schedule}", which is not defined; ${fix}`,
+        );
+      });
+  },
+};

@@ -1,0 +1,181 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import commonSchema from "../schemas/common.schema.json" with { type: "json" };
+import rotationScheduleSchema from "../schemas/rotation-schedule.schema.json" with { type: "json" };
+import secretSchema from "../schemas/secret.schema.json" with { type: "json" };
+import serviceSchema from "../schemas/service.schema.json" with { type: "json" };
+import tenantSchema from "../schemas/tenant.schema.json" with { type: "json" };
+import type { Diagnostic } from "./diagnostics.js";
+import type { Kind } from "./documents.js";
+import type { LoadedDocument } from "./load/load-policies.js";
+import type { ValuePath } from "./load/document-source.js";
+
+export const SCHEMAS: Readonly<Record<Kind, object>> = {
+  Tenant: tenantSchema,
+  RotationSchedule: rotationScheduleSchema,
+  Secret: secretSchema,
+  Service: serviceSchema,
+};
+
+let validators: Record<Kind, ValidateFunction> | undefined;
+
+/** Compiled once per process, on first use: compiling costs far more than validating. */
+function compiled(): Record<Kind, ValidateFunction> {
+  if (!validators) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
+    ajv.addSchema(commonSchema);
+    validators = {
+      Tenant: ajv.compile(tenantSchema),
+      RotationSchedule: ajv.compile(rotationScheduleSchema),
+      Secret: ajv.compile(secretSchema),
+      Service: ajv.compile(serviceSchema),
+    };
+  }
+  return validators;
+}
+
+/** Checks a document of a known kind against its schema; each error at the offending key or value. */
+export function checkSchema(kind: Kind, document: LoadedDocument): Diagnostic[] {
+  const validate = compiled()[kind];
+  if (validate(document.value)) return [];
+  const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const error of validate.errors ?? []) {
+    const { path, part, message } = describe(error);
+    const key = `${path.join("/")}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const at = document.source.at(path, part);
+    diagnostics.push({
+      file: document.source.file,
+      line: at.line,
+      column: at.column,
+      severity: "error",
+      rule: "schema",
+      message,
+    });
+  }
+  return diagnostics;
+}
+
+interface Described {
+  readonly path: ValuePath;
+  readonly part: "key" | "value";
+  readonly message: string;
+}
+
+function describe(error: ErrorObject): Described {
+  const path = pointerToPath(error.instancePath);
+  const where = path.length ? path.join(".") : "document";
+  const found = JSON.stringify(error.data);
+  const hint = (error.parentSchema as { description?: string } | undefined)?.description;
+  switch (error.keyword) {
+    case "required": {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      return {
+        path,
+        part: "key",
+        message: `${where}: missing required property "${missing}"; add it`,
+      };
+    }
+    case "additionalProperties": {
+      const extra = (error.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys(
+        (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
+      );
+      const suggestion = closest(extra, allowed);
+      const fix = suggestion ? `did you mean "${suggestion}"?` : `allowed: ${allowed.join(", ")}`;
+      return {
+        path: [...path, extra],
+        part: "key",
+        message: `${where}: unknown property "${extra}"; ${fix}`,
+      };
+    }
+    case "enum": {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
+      return {
+        path,
+        part: "value",
+        message: `${where}: ${found} is not one of ${allowed.map(String).join(", ")}`,
+      };
+    }
+    case "const": {
+      const allowed = (error.params as { allowedValue: unknown }).allowedValue;
+      return {
+        path,
+        part: "value",
+        message: `${where}: ${found} must be ${JSON.stringify(allowed)}`,
+      };
+    }
+    case "pattern":
+      return {
+        path,
+        part: "value",
+        message: `${where}: ${found} is not valid. ${hint ?? `It must match ${String(error.schema)}.`}`,
+      };
+    case "type":
+      return {
+        path,
+        part: "value",
+        message: `${where}: expected ${article(String(error.schema))}, found ${describeValue(error.data)}`,
+      };
+    case "uniqueItems": {
+      const { j } = error.params as { i: number; j: number };
+      const items = error.data as unknown[];
+      return {
+        path: [...path, j],
+        part: "value",
+        message: `${where}: ${JSON.stringify(items[j])} is listed twice; remove one`,
+      };
+    }
+    default:
+      return { path, part: "value", message: `${where}: ${error.message ?? "is not valid"}` };
+  }
+}
+
+function pointerToPath(pointer: string): ValuePath {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((step) => step.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((step) => (/^\d+$/.test(step) ? Number(step) : step));
+}
+
+function article(type: string): string {
+  const word = type === "object" ? "map" : type === "array" ? "list" : type;
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "nothing (null)";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a map";
+  return `${article(typeof value)} ${JSON.stringify(value)}`;
+}
+
+/** The allowed name nearest to a misspelt one, if any is near enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+
+/** A moto server of this test file's own, on a free loopback port. */
+export interface MotoServer {
+  /** For AWS_ENDPOINT_URL and the SDK clients' `endpoint`. */
+  readonly endpoint: string;
+  /** Forgets every resource: POST /moto-api/reset. */
+  reset(): Promise<void>;
+  /** POST /moto-api/config, such as `{ lambda: { use_docker: false } }`. */
+  configure(config: object): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** Starts `moto_server` (pip install "moto[server]") and waits until it answers. */
+export async function startMoto(): Promise<MotoServer> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(
+    "python3",
+    ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: "true" },
+    },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`moto_server did not start in 60 s: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const post = async (path: string, body?: object) => {
+    const response = await fetch(`${endpoint}${path}`, {
+      method: "POST",
+      ...(body && { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    });
+    if (!response.ok) throw new Error(`moto ${path}: ${response.status} ${await response.text()}`);
+  };
+  return {
+    endpoint,
+    reset: () => post("/moto-api/reset"),
+    configure: (config) => post("/moto-api/config", config),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Credentials and region for SDK clients pointed at moto (moto accepts any). */
+export const MOTO_CREDENTIALS = {
+  region: "us-east-1",
+  credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+} as const;
