@@ -10,7 +10,11 @@ const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
 
 await build({
   absWorkingDir: root,
-  entryPoints: { "cli/main": "actions/main.ts" },
+  entryPoints: {
+    "cli/main": "actions/main.ts",
+    // The policy engine as a library, for benchmarks and scripts.
+    "program/validate": "program/validate.ts",
+  },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the tests need besides npm packages: moto's server (PyPI), PostgreSQL and
+# MariaDB (Debian). The tests start and stop these servers themselves, on loopback ports.
+set -euo pipefail
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+missing=()
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql postgresql-client)
+[ -x /usr/sbin/mariadbd ] || command -v mariadbd >/dev/null 2>&1 || missing+=(mariadb-server mariadb-client)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} from Debian"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python3 -m pip install --quiet --disable-pip-version-check "moto[server]==5.2.1"
+echo "test dependencies ready: $(python3 -c 'import moto; print("moto", moto.__version__)'), $(compgen -G '/usr/lib/postgresql/*/bin/postgres' | head -1), $(command -v mariadbd || echo /usr/sbin/mariadbd)"
