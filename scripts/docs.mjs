@@ -17,7 +17,10 @@ function resolve(schema) {
   if (!schema?.$ref) return schema;
   const [file, pointer] = schema.$ref.split("#");
   const root = file ? load(file.replace(".schema.json", "")) : common;
-  const target = pointer.split("/").slice(1).reduce((node, step) => node[step], root);
+  const target = pointer
+    .split("/")
+    .slice(1)
+    .reduce((node, step) => node[step], root);
   return { ...target, ...schema, $ref: undefined };
 }
 
@@ -26,7 +29,11 @@ function typeOf(schema) {
   if (schema.const) return `\`${schema.const}\``;
   if (schema.type === "array") return `list of ${typeOf(resolve(schema.items))}`;
   if (schema.type === "object") return "map";
-  const extra = [schema.pattern && `\`${schema.pattern.replace(/\|/g, "\\|")}\``, schema.minimum !== undefined && `≥ ${schema.minimum}`, schema.maximum !== undefined && `≤ ${schema.maximum}`]
+  const extra = [
+    schema.pattern && `\`${schema.pattern.replace(/\|/g, "\\|")}\``,
+    schema.minimum !== undefined && `≥ ${schema.minimum}`,
+    schema.maximum !== undefined && `≤ ${schema.maximum}`,
+  ]
     .filter(Boolean)
     .join(", ");
   return extra ? `${schema.type} (${extra})` : (schema.type ?? "any");
@@ -39,9 +46,12 @@ function rows(schema, prefix) {
     const property = resolve(raw);
     const path = prefix ? `${prefix}.${key}` : key;
     const description = (property.description ?? "").replace(/\|/g, "\\|");
-    out.push(`| \`${path}\` | ${required.has(key) ? "yes" : "no"} | ${typeOf(property)} | ${description} |`);
+    out.push(
+      `| \`${path}\` | ${required.has(key) ? "yes" : "no"} | ${typeOf(property)} | ${description} |`,
+    );
     const nested = property.type === "array" ? resolve(property.items) : property;
-    if (nested?.type === "object" && nested.properties) out.push(...rows(nested, property.type === "array" ? `${path}[]` : path));
+    if (nested?.type === "object" && nested.properties)
+      out.push(...rows(nested, property.type === "array" ? `${path}[]` : path));
   }
   return out;
 }
@@ -62,7 +72,8 @@ function policyReference() {
 }
 
 function ruleList() {
-  const line = (stage) => (rule) => `| \`${rule.id}\` | ${rule.severity} | ${stage} | ${rule.description} |`;
+  const line = (stage) => (rule) =>
+    `| \`${rule.id}\` | ${rule.severity} | ${stage} | ${rule.description} |`;
   return [
     "| rule | severity | checked on | what it requires |",
     "| --- | --- | --- | --- |",
@@ -77,14 +88,20 @@ const readme = readFileSync("README.md", "utf8");
 let updated = readme;
 for (const [name, body] of Object.entries(sections)) {
   const pattern = new RegExp(`(<!-- generated:${name} -->)[\\s\\S]*?(<!-- /generated:${name} -->)`);
-  if (!pattern.test(updated)) throw new Error(`README.md has no <!-- generated:${name} --> section`);
+  if (!pattern.test(updated))
+    throw new Error(`README.md has no <!-- generated:${name} --> section`);
   updated = updated.replace(pattern, (_, start, end) => `${start}\n\n${body}\n\n${end}`);
 }
 // Formatted as `prettier --check` expects, so the check and the formatter agree.
-updated = await prettier.format(updated, { ...(await prettier.resolveConfig("README.md")), parser: "markdown" });
+updated = await prettier.format(updated, {
+  ...(await prettier.resolveConfig("README.md")),
+  parser: "markdown",
+});
 if (process.argv.includes("--check")) {
   if (updated !== readme) {
-    console.error("README.md's generated sections are stale: run `npm run docs` and commit the result");
+    console.error(
+      "README.md's generated sections are stale: run `npm run docs` and commit the result",
+    );
     process.exitCode = 1;
   }
 } else if (updated !== readme) {
