@@ -71,10 +71,13 @@ function describe(error: ErrorObject): Described {
   switch (error.keyword) {
     case "required": {
       const missing = (error.params as { missingProperty: string }).missingProperty;
+      const properties = (error.parentSchema as { properties?: Record<string, Described> })
+        ?.properties;
+      const about = (properties?.[missing] as { description?: string } | undefined)?.description;
       return {
         path,
         part: "key",
-        message: `${where}: missing required property "${missing}"; add it`,
+        message: `${where}: missing required property "${missing}"; add it${about ? ` (${about.replace(/\.$/, "")})` : ""}`,
       };
     }
     case "additionalProperties": {
@@ -91,32 +94,32 @@ function describe(error: ErrorObject): Described {
       };
     }
     case "enum": {
-      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
-      return {
-        path,
-        part: "value",
-        message: `${where}: ${found} is not one of ${allowed.map(String).join(", ")}`,
-      };
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
+      const suggestion = typeof error.data === "string" ? closest(error.data, allowed) : undefined;
+      const fix = suggestion
+        ? `did you mean "${suggestion}"? (one of ${allowed.join(", ")})`
+        : `use one of ${allowed.join(", ")}`;
+      return { path, part: "value", message: `${where}: ${found} is not allowed; ${fix}` };
     }
     case "const": {
       const allowed = (error.params as { allowedValue: unknown }).allowedValue;
       return {
         path,
         part: "value",
-        message: `${where}: ${found} must be ${JSON.stringify(allowed)}`,
+        message: `${where}: ${found} is not allowed; use ${JSON.stringify(allowed)}`,
       };
     }
     case "pattern":
       return {
         path,
         part: "value",
-        message: `${where}: ${found} is not valid. ${hint ?? `It must match ${String(error.schema)}.`}`,
+        message: `${where}: ${found} is not valid; fix it: ${hint ?? `it must match ${String(error.schema)}`}`,
       };
     case "type":
       return {
         path,
         part: "value",
-        message: `${where}: expected ${article(String(error.schema))}, found ${describeValue(error.data)}`,
+        message: `${where}: ${describeValue(error.data)} is not allowed here; use ${article(String(error.schema))}`,
       };
     case "uniqueItems": {
       const { j } = error.params as { i: number; j: number };

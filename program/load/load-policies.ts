@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { LineCounter, parseAllDocuments } from "yaml";
+import { isCollection, isPair, LineCounter, parseAllDocuments, type Document } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
 import { DocumentSource } from "./document-source.js";
 import { fileProblem, listPolicyFiles, reason, type PolicyFile } from "./policy-files.js";
@@ -8,6 +8,12 @@ import { fileProblem, listPolicyFiles, reason, type PolicyFile } from "./policy-
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** Aliases one document may expand; more is a "billion laughs" attack, not a policy. */
 const MAX_ALIAS_COUNT = 1000;
+/**
+ * Levels of maps and lists one document may nest. Real policies use five or so; far deeper
+ * input is a mistake or an attack, and would exhaust the YAML parser's stack.
+ */
+export const MAX_NESTING_DEPTH = 64;
+const NESTING_MESSAGE = `document nests maps and lists more than ${MAX_NESTING_DEPTH} levels deep; a policy needs a handful: flatten it`;
 
 /** One YAML document as plain data, with the way back to its place in its file. */
 export interface LoadedDocument {
@@ -45,20 +51,42 @@ export function parsePolicyText(
   diagnostics: Diagnostic[],
 ): void {
   const lines = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, strict: true });
-  const yamlDocuments = Array.isArray(parsed) ? parsed : [parsed];
+  let parsed: Document.Parsed[];
+  try {
+    // logLevel "error": YAML's warnings (such as a map used as a key) would go to the console;
+    // the schema check reports what matters about them.
+    parsed = parseAllDocuments(text, {
+      lineCounter: lines,
+      uniqueKeys: true,
+      strict: true,
+      logLevel: "error",
+    });
+  } catch (error) {
+    // The parser recurses per level of nesting: thousands of levels overflow its stack.
+    const message =
+      error instanceof RangeError ? NESTING_MESSAGE : `invalid YAML: ${reason(error)}`;
+    diagnostics.push(problem(file, deepestPoint(text), "yaml-syntax", message));
+    return;
+  }
+  const yamlDocuments = parsed;
   let found = 0;
   yamlDocuments.forEach((document, index) => {
     const source = new DocumentSource(file, index, document, lines);
     const error = document.errors[0];
     if (error) {
       const at = source.positionOf(error.pos[0]);
-      diagnostics.push(problem(file, at, "yaml-syntax", syntaxMessage(error.code, error.message)));
+      const message = syntaxMessage(error.code, error.message, text, error.pos[0]);
+      diagnostics.push(problem(file, at, "yaml-syntax", message));
       found++;
       return;
     }
     if (document.contents === null) return;
     found++;
+    const tooDeep = nodeBeyondDepth(document);
+    if (tooDeep !== undefined) {
+      diagnostics.push(problem(file, source.positionOf(tooDeep), "yaml-syntax", NESTING_MESSAGE));
+      return;
+    }
     let value: unknown;
     try {
       value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -143,8 +171,14 @@ function decodeUtf8(file: string, bytes: Buffer, diagnostics: Diagnostic[]): str
     return utf8.decode(bytes);
   } catch {
     const bad = firstInvalidUtf8(bytes);
+    const byte = `0x${(bytes[bad] ?? 0).toString(16).padStart(2, "0")}`;
     diagnostics.push(
-      encodingProblem(file, bytes, bad, "file is not valid UTF-8; save it as UTF-8 text"),
+      encodingProblem(
+        file,
+        bytes,
+        bad,
+        `file is not valid UTF-8 (byte ${byte} here); save it as UTF-8 text`,
+      ),
     );
     return undefined;
   }
@@ -200,18 +234,65 @@ function problem(
   return { file, line: at.line, column: at.column, severity: "error", rule, message };
 }
 
-function syntaxMessage(code: string, message: string): string {
+function syntaxMessage(code: string, message: string, text: string, offset: number): string {
   const first = message.split(/ at line \d+, column \d+/)[0]!.split("\n")[0]!;
   switch (code) {
     case "TAB_AS_INDENT":
-      return "tab used for indentation; YAML indents with spaces only";
-    case "DUPLICATE_KEY":
-      return `${first}; each key may appear once in a map: remove or rename one`;
+      return "tab used for indentation; YAML indents with spaces only: replace it with spaces";
+    case "DUPLICATE_KEY": {
+      const key = /^[^:\n]*/.exec(text.slice(offset))![0].trim();
+      return `key ${JSON.stringify(key)} appears twice in this map; each key may appear once: remove or rename one`;
+    }
     case "RESOURCE_EXHAUSTION":
-      return `${first}: the document is nested too deeply to be a policy`;
+      return NESTING_MESSAGE;
     default:
       return `invalid YAML: ${first}`;
   }
+}
+
+/** The offset of the first map or list nested deeper than the cap, walked without recursion. */
+function nodeBeyondDepth(document: Document.Parsed): number | undefined {
+  const pending: [unknown, number][] = [[document.contents, 1]];
+  while (pending.length) {
+    const [node, depth] = pending.pop()!;
+    if (!isCollection(node)) continue;
+    if (depth > MAX_NESTING_DEPTH) return node.range?.[0] ?? 0;
+    for (const item of node.items) {
+      if (isPair(item)) {
+        pending.push([item.key, depth + 1], [item.value, depth + 1]);
+      } else pending.push([item, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Where a file too deep to parse nests most, by a linear scan: indentation, "- " entries
+ * and open brackets all count. Only a hint for the diagnostic's position.
+ */
+function deepestPoint(text: string): { line: number; column: number } {
+  let best = { depth: -1, line: 1, column: 1 };
+  let flow = 0;
+  let line = 1;
+  let lineStart = 0;
+  let block = 0;
+  let atIndent = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      lineStart = i + 1;
+      block = 0;
+      atIndent = true;
+      continue;
+    }
+    if (atIndent && (c === " " || c === "-")) block++;
+    else atIndent = false;
+    if (c === "[" || c === "{") flow++;
+    else if ((c === "]" || c === "}") && flow > 0) flow--;
+    if (block + flow > best.depth) best = { depth: block + flow, line, column: i - lineStart + 1 };
+  }
+  return { line: best.line, column: best.column };
 }
 
 function aliasReason(cause: unknown): string {
