@@ -1,5 +1,15 @@
 import { parseDays, parseHours, parseTimeOfDay } from "./durations.js";
-import type { PolicyModel, RotationSchedule, Secret, Service, Tenant } from "./model.js";
+import type { ReloadSpec, SecretDocument, SecretType } from "./documents.js";
+import type {
+  PasswordPolicy,
+  PolicyModel,
+  RotationSchedule,
+  Secret,
+  SecretConnection,
+  Service,
+  ServiceReload,
+  Tenant,
+} from "./model.js";
 import { PLAN_LIMITS, rotationsPerMonth } from "./plans.js";
 import type { PolicyIndex } from "./policy-set.js";
 
@@ -44,31 +54,78 @@ export function buildModel(policies: PolicyIndex): PolicyModel {
 
     const services = new Map<string, Mutable<Service>>();
     for (const service of policies.serviceByTenant.get(tenant.name)?.values() ?? []) {
+      const reload = service.spec.reload && toReload(service.spec.reload);
       const built: Mutable<Service> = {
         name: service.name,
         tenant,
         runtime: service.spec.runtime,
         consumes: [],
+        ...(reload && { reload }),
         source: service.source,
       };
       services.set(service.name, built);
       tenant.services.push(built);
     }
+    const secretsByName = new Map<string, Mutable<Secret>>();
+    const withMaster: [Mutable<SecretConnection>, string][] = [];
     for (const document of policies.secretsByTenant.get(tenant.name) ?? []) {
       const schedule = schedules.get(document.spec.schedule)!;
       const consumers = (document.spec.consumers ?? []).map((name) => services.get(name)!);
-      const secret: Secret = {
+      const connection = toConnection(document);
+      if (connection && document.spec.connection?.masterSecret) {
+        withMaster.push([connection, document.spec.connection.masterSecret]);
+      }
+      const password = toPasswordPolicy(document);
+      const secret: Mutable<Secret> = {
         name: document.name,
         tenant,
         type: document.spec.type,
         schedule,
         consumers,
+        ...(connection && { connection }),
+        ...(password && { password }),
         source: document.source,
       };
+      if (!secretsByName.has(secret.name)) secretsByName.set(secret.name, secret);
       tenant.secrets.push(secret);
       tenant.rotationsPerMonth += rotationsPerMonth(schedule.everyDays);
       for (const consumer of consumers) services.get(consumer.name)!.consumes.push(secret);
     }
+    // Resolved after every secret of the tenant exists: a master may be declared later.
+    for (const [connection, master] of withMaster)
+      connection.masterSecret = secretsByName.get(master);
   }
   return { tenants, schedules: [...schedules.values()] };
+}
+
+/** The default port of each database engine; the schema's description of `port` states them. */
+const DEFAULT_PORTS: Partial<Record<SecretType, number>> = { postgres: 5432, mysql: 3306 };
+
+function toConnection(document: SecretDocument): Mutable<SecretConnection> | undefined {
+  const given = document.spec.connection;
+  const defaultPort = DEFAULT_PORTS[document.spec.type];
+  if (!given || defaultPort === undefined) return undefined;
+  const database = given.database ?? (document.spec.type === "postgres" ? "postgres" : undefined);
+  return {
+    host: given.host,
+    port: given.port ?? defaultPort,
+    ...(database !== undefined && { database }),
+    username: given.username,
+    strategy: given.strategy ?? "single",
+    tls: given.tls ?? false,
+  };
+}
+
+function toPasswordPolicy(document: SecretDocument): PasswordPolicy | undefined {
+  if (document.spec.type === "aws-iam-key") return undefined;
+  const given = document.spec.password;
+  return { length: given?.length ?? 32, exclude: given?.exclude ?? "" };
+}
+
+function toReload(reload: ReloadSpec): ServiceReload | undefined {
+  if (reload.ecs) return { runtime: "ecs", ecs: reload.ecs };
+  if (reload.lambda) return { runtime: "lambda", lambda: reload.lambda };
+  if (reload.kubernetes) return { runtime: "kubernetes", kubernetes: reload.kubernetes };
+  if (reload.ec2) return { runtime: "ec2", ec2: reload.ec2 };
+  return undefined;
 }

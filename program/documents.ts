@@ -25,10 +25,60 @@ export interface SecretSpec {
   readonly type: SecretType;
   readonly schedule: string;
   readonly consumers?: readonly string[];
+  readonly connection?: ConnectionSpec;
+  readonly password?: PasswordPolicySpec;
+}
+
+export type DatabaseStrategy = "single" | "alternating";
+
+export interface ConnectionSpec {
+  readonly host: string;
+  readonly port?: number;
+  readonly database?: string;
+  readonly username: string;
+  /** A Secret name of the same tenant. */
+  readonly masterSecret?: string;
+  readonly strategy?: DatabaseStrategy;
+  readonly tls?: boolean;
+}
+
+export interface PasswordPolicySpec {
+  readonly length?: number;
+  readonly exclude?: string;
 }
 
 export interface ServiceSpec {
   readonly runtime: Runtime;
+  readonly reload?: ReloadSpec;
+}
+
+/** Exactly one block, normally the one named by the service's runtime. */
+export interface ReloadSpec {
+  readonly ecs?: EcsReload;
+  readonly lambda?: LambdaReload;
+  readonly kubernetes?: KubernetesReload;
+  readonly ec2?: Ec2Reload;
+}
+
+export interface EcsReload {
+  readonly cluster: string;
+  readonly service: string;
+}
+
+export interface LambdaReload {
+  readonly function: string;
+  readonly healthCheck?: boolean;
+}
+
+export interface KubernetesReload {
+  readonly namespace: string;
+  readonly deployment: string;
+}
+
+export interface Ec2Reload {
+  readonly instanceTags: Readonly<Record<string, string>>;
+  readonly document: string;
+  readonly parameters?: Readonly<Record<string, readonly string[]>>;
 }
 
 interface Document<Kind extends string, Spec> {

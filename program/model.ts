@@ -1,5 +1,15 @@
 import type { Position } from "./diagnostics.js";
-import type { Framework, Plan, Runtime, SecretType } from "./documents.js";
+import type {
+  DatabaseStrategy,
+  Ec2Reload,
+  EcsReload,
+  Framework,
+  KubernetesReload,
+  LambdaReload,
+  Plan,
+  Runtime,
+  SecretType,
+} from "./documents.js";
 import type { ValuePath } from "./load/document-source.js";
 import type { PlanLimits } from "./plans.js";
 
@@ -54,7 +64,30 @@ export interface Secret {
   readonly type: SecretType;
   readonly schedule: RotationSchedule;
   readonly consumers: readonly Service[];
+  /** postgres and mysql secrets: the database the rotation changes the password in. */
+  readonly connection?: SecretConnection;
+  /** How generated values are drawn, defaults applied. Absent for aws-iam-key. */
+  readonly password?: PasswordPolicy;
   readonly source: SourceRef;
+}
+
+export interface SecretConnection {
+  readonly host: string;
+  /** Defaulted: 5432 for postgres, 3306 for mysql. */
+  readonly port: number;
+  /** Defaulted to "postgres" for postgres; absent for mysql when not given. */
+  readonly database?: string;
+  readonly username: string;
+  readonly strategy: DatabaseStrategy;
+  readonly tls: boolean;
+  /** The administrator secret (same tenant and type), required by alternating. */
+  readonly masterSecret?: Secret;
+}
+
+export interface PasswordPolicy {
+  readonly length: number;
+  /** Characters never drawn; "" when none. */
+  readonly exclude: string;
 }
 
 export interface Service {
@@ -63,5 +96,14 @@ export interface Service {
   readonly runtime: Runtime;
   /** The secrets that name this service as a consumer. */
   readonly consumes: readonly Secret[];
+  /** How to reload it after a rotation; absent when the policy gives no reload block. */
+  readonly reload?: ServiceReload;
   readonly source: SourceRef;
 }
+
+/** One of these, as the policy's spec.reload gives it. */
+export type ServiceReload =
+  | { readonly runtime: "ecs"; readonly ecs: EcsReload }
+  | { readonly runtime: "lambda"; readonly lambda: LambdaReload }
+  | { readonly runtime: "kubernetes"; readonly kubernetes: KubernetesReload }
+  | { readonly runtime: "ec2"; readonly ec2: Ec2Reload };

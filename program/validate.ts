@@ -27,6 +27,10 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   rules.complianceRotation,
   rules.secretWithoutConsumers,
   rules.unusedSchedule,
+  rules.connectionDetails,
+  rules.masterSecret,
+  rules.passwordPolicy,
+  rules.reloadRuntime,
 ];
 
 /** What the loader reports, for tools that list every rule (SARIF, the README). */

@@ -1,7 +1,11 @@
 export { apiVersion } from "./api-version.js";
 export { complianceRotation } from "./compliance-rotation.js";
+export { connectionDetails } from "./connection-details.js";
 export { duplicateName } from "./duplicate-name.js";
+export { masterSecret } from "./master-secret.js";
+export { passwordPolicy } from "./password-policy.js";
 export { planLimits } from "./plan-limits.js";
+export { reloadRuntime } from "./reload-runtime.js";
 export { rotationInterval } from "./rotation-interval.js";
 export { rotationWindow } from "./rotation-window.js";
 export { schema } from "./schema.js";
