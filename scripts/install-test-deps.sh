@@ -14,5 +14,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check "moto[server]==5.2.1"
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "moto[server]==5.2.1"
 echo "test dependencies ready: $(python3 -c 'import moto; print("moto", moto.__version__)'), $(compgen -G '/usr/lib/postgresql/*/bin/postgres' | head -1), $(command -v mariadbd || echo /usr/sbin/mariadbd)"
