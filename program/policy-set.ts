@@ -20,9 +20,21 @@ export interface PolicyIndex extends PolicySet {
   readonly secretsByTenant: ReadonlyMap<string, readonly SecretDocument[]>;
   /** Every service of any tenant with a given name. */
   readonly servicesNamed: ReadonlyMap<string, readonly ServiceDocument[]>;
+  /**
+   * Documents that are written but failed their schema, by `rejectedKey`: a reference to one
+   * is not "unknown", the document's own error says what to fix.
+   */
+  readonly rejected: ReadonlySet<string>;
 }
 
-export function indexPolicies(documents: readonly PolicyDocument[]): PolicyIndex {
+export function rejectedKey(kind: string, name: string, tenant = ""): string {
+  return `${kind}/${tenant}/${name}`;
+}
+
+export function indexPolicies(
+  documents: readonly PolicyDocument[],
+  rejected: ReadonlySet<string> = new Set(),
+): PolicyIndex {
   const tenants: TenantDocument[] = [];
   const schedules: RotationScheduleDocument[] = [];
   const secrets: SecretDocument[] = [];
@@ -69,6 +81,7 @@ export function indexPolicies(documents: readonly PolicyDocument[]): PolicyIndex
     serviceByTenant,
     secretsByTenant,
     servicesNamed,
+    rejected,
   };
 }
 

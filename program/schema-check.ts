@@ -86,7 +86,9 @@ function describe(error: ErrorObject): Described {
         (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
       );
       const suggestion = closest(extra, allowed);
-      const fix = suggestion ? `did you mean "${suggestion}"?` : `allowed: ${allowed.join(", ")}`;
+      const fix = suggestion
+        ? `did you mean "${suggestion}"?`
+        : `remove it (allowed here: ${allowed.join(", ")})`;
       return {
         path: [...path, extra],
         part: "key",
@@ -122,12 +124,14 @@ function describe(error: ErrorObject): Described {
         message: `${where}: ${describeValue(error.data)} is not allowed here; use ${article(String(error.schema))}`,
       };
     case "uniqueItems": {
-      const { j } = error.params as { i: number; j: number };
+      // ajv names both copies, the later one first; point at the later one, the repeat.
+      const { i, j } = error.params as { i: number; j: number };
+      const repeat = Math.max(i, j);
       const items = error.data as unknown[];
       return {
-        path: [...path, j],
+        path: [...path, repeat],
         part: "value",
-        message: `${where}: ${JSON.stringify(items[j])} is listed twice; remove one`,
+        message: `${where}: ${JSON.stringify(items[repeat])} is listed twice; remove one`,
       };
     }
     default:

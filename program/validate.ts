@@ -3,7 +3,7 @@ import { compareDiagnostics, hasErrors, type Diagnostic } from "./diagnostics.js
 import type { PolicyDocument } from "./documents.js";
 import { loadPolicies, type LoadedDocument } from "./load/load-policies.js";
 import type { PolicyModel } from "./model.js";
-import { indexPolicies, type PolicyIndex } from "./policy-set.js";
+import { indexPolicies, rejectedKey, type PolicyIndex } from "./policy-set.js";
 import * as rules from "./rules/index.js";
 import type { DocumentRule, PolicyRule } from "./rules/index.js";
 
@@ -86,6 +86,7 @@ export function validateDocuments(
 ): ValidationResult {
   const diagnostics = [...loadDiagnostics];
   const documents: PolicyDocument[] = [];
+  const rejected = new Set<string>();
   for (const loaded of loadedDocuments) {
     let passed = true;
     for (const rule of DOCUMENT_RULES) {
@@ -97,8 +98,12 @@ export function validateDocuments(
       }
     }
     if (passed) documents.push(toPolicyDocument(loaded));
+    else {
+      const key = rejectedKeyOf(loaded.value);
+      if (key) rejected.add(key);
+    }
   }
-  const policies = indexPolicies(documents);
+  const policies = indexPolicies(documents, rejected);
   for (const rule of POLICY_RULES) {
     diagnostics.push(...runRule(rule, () => rule.check(policies), files[0] ?? "."));
   }
@@ -129,6 +134,15 @@ function runRule(rule: { id: string }, check: () => Diagnostic[], file: string):
       },
     ];
   }
+}
+
+/** The kind and names of a document that failed its checks, when it has them. */
+function rejectedKeyOf(value: unknown): string | undefined {
+  const { kind, metadata } = value as { kind?: unknown; metadata?: unknown };
+  if (typeof kind !== "string" || typeof metadata !== "object" || metadata === null) return;
+  const { name, tenant } = metadata as { name?: unknown; tenant?: unknown };
+  if (typeof name !== "string") return;
+  return rejectedKey(kind, name, typeof tenant === "string" ? tenant : "");
 }
 
 function toPolicyDocument(loaded: LoadedDocument): PolicyDocument {

@@ -16,7 +16,7 @@ export const rotationInterval: PolicyRule = {
           this,
           schedule,
           ["spec", "every"],
-          `schedule "${schedule.name}" rotates every ${schedule.spec.every}; ` +
+          `schedule "${schedule.name}" rotates every "${schedule.spec.every}"; ` +
             `use a whole number of days from ${MIN_ROTATION_DAYS}d to ${MAX_ROTATION_DAYS}d`,
         ),
       );

@@ -21,18 +21,21 @@ export const rotationWindow: PolicyRule = {
             this,
             schedule,
             ["spec", "window", "duration"],
-            `window of schedule "${schedule.name}" lasts ${window.duration}; use ${MIN_WINDOW_HOURS}h to ${MAX_WINDOW_HOURS}h`,
+            `window of schedule "${schedule.name}" lasts "${window.duration}"; use ${MIN_WINDOW_HOURS}h to ${MAX_WINDOW_HOURS}h`,
           ),
         );
       } else if (start + hours * 60 > 24 * 60) {
-        const latest = 24 - Math.ceil(start / 60);
+        // The longest window that still fits from this start, and the latest start for this length.
+        const longest = Math.floor((24 * 60 - start) / 60);
+        const latestStart = `${String(24 - hours).padStart(2, "0")}:00`;
+        const shorten = longest >= MIN_WINDOW_HOURS ? ` or shorten it to at most ${longest}h` : "";
         diagnostics.push(
           report(
             this,
             schedule,
             ["spec", "window", "duration"],
-            `window of schedule "${schedule.name}" opens at ${window.start} and lasts ${window.duration}, ` +
-              `crossing midnight (UTC); start earlier or shorten it to at most ${latest}h`,
+            `window of schedule "${schedule.name}" opens at "${window.start}" and lasts "${window.duration}", ` +
+              `crossing midnight (UTC); start it at "${latestStart}" or earlier${shorten}`,
           ),
         );
       }

@@ -1,4 +1,5 @@
 import { closest } from "../schema-check.js";
+import { rejectedKey } from "../policy-set.js";
 import { report, type PolicyRule } from "./rule.js";
 
 /** A consumer that exists only in another tenant is tenant-isolation's to report, not this rule's. */
@@ -13,6 +14,7 @@ export const unknownConsumer: PolicyRule = {
       const consumers = secret.spec.consumers ?? [];
       for (const [i, consumer] of consumers.entries()) {
         if (own?.has(consumer) || policies.servicesNamed.has(consumer)) continue;
+        if (policies.rejected.has(rejectedKey("Service", consumer, secret.tenant))) continue;
         const suggestion = closest(consumer, [...(own?.keys() ?? [])]);
         const fix = suggestion
           ? `did you mean "${suggestion}"?`

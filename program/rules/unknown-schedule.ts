@@ -1,4 +1,5 @@
 import { closest } from "../schema-check.js";
+import { rejectedKey } from "../policy-set.js";
 import { report, type PolicyRule } from "./rule.js";
 
 export const unknownSchedule: PolicyRule = {
@@ -8,7 +9,11 @@ export const unknownSchedule: PolicyRule = {
   check(policies) {
     const names = [...policies.scheduleByName.keys()];
     return policies.secrets
-      .filter((secret) => !policies.scheduleByName.has(secret.spec.schedule))
+      .filter(
+        (secret) =>
+          !policies.scheduleByName.has(secret.spec.schedule) &&
+          !policies.rejected.has(rejectedKey("RotationSchedule", secret.spec.schedule)),
+      )
       .map((secret) => {
         const suggestion = closest(secret.spec.schedule, names);
         const fix = suggestion

@@ -1,4 +1,5 @@
 import { closest } from "../schema-check.js";
+import { rejectedKey } from "../policy-set.js";
 import { report, type PolicyRule } from "./rule.js";
 
 export const unknownTenant: PolicyRule = {
@@ -8,7 +9,11 @@ export const unknownTenant: PolicyRule = {
   check(policies) {
     const names = [...policies.tenantByName.keys()];
     return [...policies.secrets, ...policies.services]
-      .filter((document) => !policies.tenantByName.has(document.tenant))
+      .filter(
+        (document) =>
+          !policies.tenantByName.has(document.tenant) &&
+          !policies.rejected.has(rejectedKey("Tenant", document.tenant)),
+      )
       .map((document) => {
         const suggestion = closest(document.tenant, names);
         const fix = suggestion

@@ -1,0 +1,160 @@
+import { describe, expect, it } from "vitest";
+import {
+  doc,
+  expectHelpfulMessage,
+  reported,
+  validateText,
+  yamlFile,
+} from "../support/validate-text.js";
+
+// doc.tenant("acme") is, line by line:
+// 1 apiVersion: vaultpilot.dev/v1 / 2 kind: Tenant / 3 metadata: / 4   name: acme / 5 spec:
+// 6   plan: pro / 7   aws: / 8     account: "123456789012" / 9     region: us-east-1
+const TENANT = doc.tenant("acme");
+
+describe("rule schema", () => {
+  it("reports a missing required property at its parent key", () => {
+    const result = validateText({ "t.yaml": TENANT.replace('    account: "123456789012"\n', "") });
+
+    const [found, ...rest] = reported(result, "schema");
+    expect(rest).toEqual([]);
+    expect(found).toMatchObject({ where: "t.yaml:7:3", severity: "error" });
+    expectHelpfulMessage(found!.message, "account");
+    expect(found!.message).toMatch(
+      /^spec\.aws: missing required property "account"; add it \(The 12-digit/,
+    );
+  });
+
+  it("reports a missing top-level property at the start of its document", () => {
+    const result = validateText({
+      "t.yaml": yamlFile(
+        doc.tenant("globex"),
+        "apiVersion: vaultpilot.dev/v1\nkind: Tenant\nmetadata:\n  name: acme\n",
+      ),
+    });
+
+    expect(reported(result, "schema")).toEqual([
+      {
+        where: "t.yaml:11:1",
+        severity: "error",
+        message:
+          'document: missing required property "spec"; add it (What the tenant has bought and must comply with)',
+      },
+    ]);
+  });
+
+  it("reports an unknown property at its key, with the property it resembles", () => {
+    const result = validateText({
+      "t.yaml": TENANT.replace("  aws:", "  complience: [pci-dss]\n  aws:"),
+    });
+
+    expect(reported(result, "schema")).toEqual([
+      {
+        where: "t.yaml:7:3",
+        severity: "error",
+        message: 'spec: unknown property "complience"; did you mean "compliance"?',
+      },
+    ]);
+  });
+
+  it("reports an unknown property that resembles none with the properties allowed there", () => {
+    const result = validateText({ "t.yaml": TENANT.replace("  aws:", "  colour: red\n  aws:") });
+
+    const [found] = reported(result, "schema");
+    expect(found!.where).toBe("t.yaml:7:3");
+    expect(found!.message).toBe(
+      'spec: unknown property "colour"; remove it (allowed here: plan, compliance, aws)',
+    );
+  });
+
+  it("reports a value outside an enum at the value, suggesting the nearest", () => {
+    const gold = validateText({ "t.yaml": TENANT.replace("plan: pro", "plan: gold") });
+    const typo = validateText({ "t.yaml": TENANT.replace("plan: pro", "plan: busines") });
+
+    expect(reported(gold, "schema")).toEqual([
+      {
+        where: "t.yaml:6:9",
+        severity: "error",
+        message: 'spec.plan: "gold" is not allowed; use one of free, pro, business, enterprise',
+      },
+    ]);
+    expect(reported(typo, "schema")[0]).toMatchObject({ where: "t.yaml:6:9" });
+    expectHelpfulMessage(reported(typo, "schema")[0]!.message, "busines", "business");
+  });
+
+  it("reports a value that does not match its pattern at the value, with the field's description", () => {
+    const result = validateText({ "t.yaml": TENANT.replace('"123456789012"', '"12345"') });
+
+    const [found] = reported(result, "schema");
+    expect(found).toMatchObject({ where: "t.yaml:8:14", severity: "error" });
+    expect(found!.message).toMatch(
+      /^spec\.aws\.account: "12345" is not valid; fix it: The 12-digit AWS account id/,
+    );
+  });
+
+  it("reports a value of the wrong type at the value", () => {
+    const result = validateText({ "t.yaml": TENANT.replace("name: acme", "name: [acme]") });
+
+    expect(reported(result, "schema")).toEqual([
+      {
+        where: "t.yaml:4:9",
+        severity: "error",
+        message: "metadata.name: a list is not allowed here; use a string",
+      },
+    ]);
+  });
+
+  it("reports an item listed twice at the second one", () => {
+    const result = validateText({
+      "t.yaml": TENANT.replace("  aws:", "  compliance: [pci-dss, soc2, pci-dss]\n  aws:"),
+    });
+
+    expect(reported(result, "schema")).toEqual([
+      {
+        where: "t.yaml:7:31",
+        severity: "error",
+        message: 'spec.compliance: "pci-dss" is listed twice; remove one',
+      },
+    ]);
+  });
+
+  it("reports every problem of a document, each at its own place", () => {
+    const result = validateText({
+      "t.yaml": TENANT.replace("plan: pro", "plan: gold").replace(
+        "region: us-east-1",
+        "region: mars",
+      ),
+    });
+
+    expect(reported(result, "schema").map((d) => d.where)).toEqual(["t.yaml:6:9", "t.yaml:9:13"]);
+  });
+
+  it("accepts each kind with and without its optional properties", () => {
+    const result = validateText({
+      "all.yaml": yamlFile(
+        doc.tenant("acme"),
+        doc.tenant("globex", "business", ["pci-dss", "soc2"]),
+        doc.schedule("monthly", "30d"),
+        doc.schedule("weekly", "7d", { start: "01:00", duration: "3h" }),
+        doc.secret("orders-db", "acme", "monthly", ["orders-api"]),
+        doc.secret("ledger-db", "globex", "weekly", ["ledger"]),
+        doc.service("orders-api", "acme", "kubernetes"),
+        doc.service("ledger", "globex", "lambda"),
+      ),
+    });
+
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it("keeps a document that fails its schema out of the policy rules", () => {
+    // The schedule does not exist, but the secret's type is invalid: only the schema speaks.
+    const result = validateText({
+      "s.yaml": yamlFile(
+        doc.tenant("acme"),
+        doc.secret("orders-db", "acme", "hourly").replace("generic", "password"),
+      ),
+    });
+
+    expect(result.diagnostics.map((d) => d.rule)).toEqual(["schema"]);
+  });
+});
