@@ -1,5 +1,12 @@
 import { readFileSync, statSync } from "node:fs";
-import { isCollection, isPair, LineCounter, parseAllDocuments, type Document } from "yaml";
+import {
+  isCollection,
+  isPair,
+  isScalar,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+} from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
 import { DocumentSource } from "./document-source.js";
 import { fileProblem, listPolicyFiles, reason, type PolicyFile } from "./policy-files.js";
@@ -80,7 +87,7 @@ export function parsePolicyText(
       found++;
       return;
     }
-    if (document.contents === null) return;
+    if (isEmpty(document)) return;
     found++;
     const tooDeep = nodeBeyondDepth(document);
     if (tooDeep !== undefined) {
@@ -104,7 +111,9 @@ export function parsePolicyText(
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       const shape = Array.isArray(value)
         ? "a list"
-        : `the ${value === null ? "null" : typeof value} value`;
+        : value === null
+          ? "null"
+          : `the ${typeof value} ${quoteShort(value)}`;
       diagnostics.push(
         problem(
           file,
@@ -248,6 +257,17 @@ function syntaxMessage(code: string, message: string, text: string, offset: numb
     default:
       return `invalid YAML: ${first}`;
   }
+}
+
+function quoteShort(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** No content at all, as between `---` lines or after a trailing `---`: skipped, not an error. */
+function isEmpty(document: Document.Parsed): boolean {
+  const contents = document.contents;
+  return contents === null || (isScalar(contents) && contents.value === null && !contents.source);
 }
 
 /** The offset of the first map or list nested deeper than the cap, walked without recursion. */
