@@ -1,10 +1,10 @@
-import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listPolicyFiles } from "../../program/load/policy-files.js";
 import { MAX_FILE_BYTES } from "../../program/load/load-policies.js";
 import { validatePolicies } from "../../program/validate.js";
+import { buildCli, runBuiltCli } from "../support/built-cli.js";
 import { policyTree, VALID_POLICIES } from "../support/policy-tree.js";
 
 // Each bad file sits among valid policies and one other broken file, so each test also shows
@@ -173,7 +173,7 @@ describe("an unreadable policy file", () => {
   const root = process.getuid?.() === 0;
 
   beforeAll(() => {
-    if (root) execFileSync("npm", ["run", "build"], { stdio: "ignore" });
+    if (root) buildCli();
   }, 120_000);
 
   it("is reported at the file, and the other files are still checked", () => {
@@ -195,21 +195,7 @@ describe("an unreadable policy file", () => {
     if (root) {
       // root reads files whatever their mode: run the built CLI as nobody instead.
       chmodSync(dir, 0o755);
-      const run = spawnSync(
-        "runuser",
-        [
-          "-u",
-          "nobody",
-          "--",
-          "node_modules/node/bin/node",
-          "bin/vaultpilot.js",
-          "validate",
-          dir,
-          "--format",
-          "json",
-        ],
-        { encoding: "utf8" },
-      );
+      const run = runBuiltCli(["validate", dir, "--format", "json"], { asUser: "nobody" });
       expect(run.stderr).toBe("");
       expect(run.status).toBe(1);
       output = JSON.parse(run.stdout) as typeof output;

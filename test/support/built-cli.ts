@@ -1,0 +1,55 @@
+import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { mkdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+// Test files run in parallel and each rebuilds dist/ in its beforeAll: a build rewrites the
+// files another file's child process may be loading, and relinks node_modules/.bin. One lock
+// directory (mkdir is atomic) serialises builds and runs of the built CLI across workers.
+const LOCK = join("node_modules", ".cache", "vaultpilot-test-build.lock");
+const STALE_MS = 120_000;
+
+function withLock<T>(work: () => T): T {
+  mkdirSync(join("node_modules", ".cache"), { recursive: true });
+  const wait = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(LOCK).mtimeMs > STALE_MS)
+          rmSync(LOCK, { recursive: true, force: true });
+      } catch {
+        // released meanwhile
+      }
+      Atomics.wait(wait, 0, 0, 50);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+/** `npm run build`, as the README's set-up does: call it in a beforeAll. */
+export function buildCli(): void {
+  withLock(() => execFileSync("npm", ["run", "build"], { stdio: "ignore" }));
+}
+
+/** Runs bin/vaultpilot.js under the project's Node 22, optionally as another user (`runuser`). */
+export function runBuiltCli(
+  argv: readonly string[],
+  options: { asUser?: string; env?: Record<string, string> } = {},
+): SpawnSyncReturns<string> {
+  const node = ["node_modules/node/bin/node", "bin/vaultpilot.js", ...argv];
+  const [command, ...args] = options.asUser
+    ? ["runuser", "-u", options.asUser, "--", ...node]
+    : node;
+  return withLock(() =>
+    spawnSync(command!, args, {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", ...options.env },
+    }),
+  );
+}
