@@ -1,0 +1,160 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { loadPolicies } from "../../program/load/load-policies.js";
+import { validateDocuments, validatePolicies } from "../../program/validate.js";
+import type { CliIO } from "../io.js";
+import { UsageError } from "../io.js";
+import { policyDirectory } from "../policy-directory.js";
+import { accountKey } from "../drift/checks.js";
+import { expectedState } from "../drift/expected.js";
+import { awsReason } from "../drift/failure.js";
+import { accountClients, destroyClients, type AwsAccess } from "../drift/live/clients.js";
+import { readAccount } from "../drift/live/read-account.js";
+import type { LiveAccount } from "../drift/live/state.js";
+import { adopt, type KnownPolicies } from "./adopt.js";
+import type { DiscoverOptions } from "./command.js";
+
+class DiscoverFailure extends Error {}
+
+export async function discoverCommand(options: DiscoverOptions, io: CliIO): Promise<number> {
+  try {
+    return await discover(options, io);
+  } catch (error) {
+    const reason =
+      error instanceof DiscoverFailure || error instanceof UsageError
+        ? error.message
+        : awsReason(error);
+    io.stderr(`vaultpilot discover: ${reason}\n`);
+    return 1;
+  }
+}
+
+async function discover(options: DiscoverOptions, io: CliIO): Promise<number> {
+  const known = options.policies
+    ? knownPolicies(policyDirectory(io.cwd, options.policies))
+    : emptyKnown();
+  const regions = options.region.length
+    ? options.region
+    : [io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? "us-east-1"];
+  const access: AwsAccess = { env: io.env, installation: "discover", assumeRole: false };
+  const account = await callerAccount(access, regions[0]!);
+  const live: LiveAccount[] = [];
+  for (const region of regions) {
+    const clients = await accountClients(access, { account, region, tenant: "" });
+    try {
+      // No tenant keys to describe and no closer looks: names, tags and rotation rules suffice.
+      live.push(
+        await readAccount(clients, {
+          account,
+          region,
+          keyAliases: [],
+          closerLook: () => false,
+          concurrency: 4,
+        }),
+      );
+    } catch (error) {
+      throw new DiscoverFailure(`reading ${account}/${region} failed: ${awsReason(error)}`);
+    } finally {
+      destroyClients(clients);
+    }
+  }
+  const adoption = adopt(live, known);
+  const out = resolve(io.cwd, options.out);
+  for (const [file, text] of Object.entries(adoption.files)) {
+    const path = join(out, file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(
+      path,
+      `# Written by vaultpilot discover: review every "review" comment, then commit.\n${text}`,
+    );
+  }
+  for (const skip of adoption.skipped)
+    io.stderr(`vaultpilot discover: skipped ${skip.name}: ${skip.reason}\n`);
+
+  // What was written must validate, with the existing policies when given.
+  const outcome = options.policies
+    ? validateTogether(resolve(io.cwd, options.policies), out)
+    : validatePolicies(out);
+  const errors = outcome.diagnostics.filter((d) => d.severity === "error");
+  const where = relative(io.cwd, out) || ".";
+  io.stdout(
+    `adopted ${adoption.secrets.length} secret(s) of ${adoption.tenants.length} tenant(s) into ${where}` +
+      ` (${Object.keys(adoption.files).length} file(s)); ${errors.length ? `${errors.length} validation error(s)` : "validates"}\n`,
+  );
+  for (const d of errors) io.stderr(`${d.file}:${d.line}:${d.column}  ${d.rule}  ${d.message}\n`);
+  return errors.length ? 1 : 0;
+}
+
+function emptyKnown(): KnownPolicies {
+  return { tenants: new Set(), declared: new Set(), schedules: new Map() };
+}
+
+function knownPolicies(root: string): KnownPolicies {
+  const { model, diagnostics } = validatePolicies(root);
+  if (!model) {
+    const errors = diagnostics.filter((d) => d.severity === "error").length;
+    throw new DiscoverFailure(
+      `the policies in ${root} have ${errors} error(s); run vaultpilot validate first`,
+    );
+  }
+  const declared = new Set<string>();
+  for (const tenant of expectedState(model)) {
+    for (const secret of tenant.secrets)
+      declared.add(`${accountKey(tenant.account, tenant.region)}/${secret.name}`);
+  }
+  return {
+    tenants: new Set(model.tenants.map((t) => t.name)),
+    declared,
+    schedules: new Map(
+      model.schedules.map((s) => [
+        s.name,
+        {
+          everyDays: s.everyDays,
+          ...(s.window && {
+            window: { start: s.window.start, durationHours: s.window.durationHours },
+          }),
+        },
+      ]),
+    ),
+  };
+}
+
+function validateTogether(policies: string, out: string) {
+  const inside = !relative(policies, out).startsWith("..");
+  if (inside) return validatePolicies(policies);
+  const a = loadPolicies(policies);
+  const b = loadPolicies(out);
+  return validateDocuments(
+    [...a.documents, ...b.documents],
+    [...a.diagnostics, ...b.diagnostics],
+    [...a.files, ...b.files],
+  );
+}
+
+async function callerAccount(access: AwsAccess, region: string): Promise<string> {
+  const endpoint = access.env.AWS_ENDPOINT_URL_STS ?? access.env.AWS_ENDPOINT_URL;
+  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = access.env;
+  const sts = new STSClient({
+    region,
+    ...(endpoint && { endpoint }),
+    ...(AWS_ACCESS_KEY_ID &&
+      AWS_SECRET_ACCESS_KEY && {
+        credentials: {
+          accessKeyId: AWS_ACCESS_KEY_ID,
+          secretAccessKey: AWS_SECRET_ACCESS_KEY,
+          ...(AWS_SESSION_TOKEN && { sessionToken: AWS_SESSION_TOKEN }),
+        },
+      }),
+  });
+  try {
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    if (!identity.Account) throw new DiscoverFailure("GetCallerIdentity returned no account");
+    return identity.Account;
+  } catch (error) {
+    if (error instanceof DiscoverFailure) throw error;
+    throw new DiscoverFailure(`cannot identify the account: ${awsReason(error)}`);
+  } finally {
+    sts.destroy();
+  }
+}

@@ -1,0 +1,99 @@
+import type { SecretType } from "../../program/documents.js";
+import type { PolicyModel, Secret, Tenant } from "../../program/model.js";
+
+/**
+ * What the Pulumi program deploys for the model, as drift compares it: names, tags, keys and
+ * rotation. The tests seed moto from the program's own plan, so a difference between these
+ * functions and the program shows up there as drift.
+ */
+
+export const SECRET_PREFIX = "vaultpilot/";
+export const TAG_TENANT = "vaultpilot:tenant";
+export const TAG_TYPE = "vaultpilot:type";
+export const TAG_SCHEDULE = "vaultpilot:schedule";
+
+export function secretName(tenant: string, secret: string): string {
+  return `${SECRET_PREFIX}${tenant}/${secret}`;
+}
+
+export function keyAliasName(tenant: string): string {
+  return `alias/vaultpilot/${tenant}`;
+}
+
+export function rotationFunctionName(tenant: string, type: SecretType): string {
+  return `vaultpilot-${tenant}-${type}-rotation`;
+}
+
+export interface ExpectedRotation {
+  readonly everyDays: number;
+  /** UTC start "HH:MM" and length, when the schedule has a window. */
+  readonly window?: { readonly start: string; readonly durationHours: number };
+}
+
+export interface ExpectedSecret {
+  readonly tenant: string;
+  /** The policy's name for it. */
+  readonly policyName: string;
+  /** Its name in Secrets Manager. */
+  readonly name: string;
+  readonly type: SecretType;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly rotation: ExpectedRotation;
+  readonly functionName: string;
+}
+
+export interface ExpectedTenant {
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  readonly keyAlias: string;
+  readonly secrets: readonly ExpectedSecret[];
+}
+
+export function expectedSecret(secret: Secret): ExpectedSecret {
+  const tenant = secret.tenant.name;
+  const window = secret.schedule.window;
+  return {
+    tenant,
+    policyName: secret.name,
+    name: secretName(tenant, secret.name),
+    type: secret.type,
+    tags: {
+      [TAG_TENANT]: tenant,
+      [TAG_TYPE]: secret.type,
+      [TAG_SCHEDULE]: secret.schedule.name,
+    },
+    rotation: {
+      everyDays: secret.schedule.everyDays,
+      ...(window && { window: { start: window.start, durationHours: window.durationHours } }),
+    },
+    functionName: rotationFunctionName(tenant, secret.type),
+  };
+}
+
+export function expectedTenant(tenant: Tenant): ExpectedTenant {
+  return {
+    name: tenant.name,
+    account: tenant.aws.account,
+    region: tenant.aws.region,
+    keyAlias: keyAliasName(tenant.name),
+    secrets: tenant.secrets.map(expectedSecret),
+  };
+}
+
+export function expectedState(model: PolicyModel, tenants?: ReadonlySet<string>): ExpectedTenant[] {
+  return model.tenants.filter((tenant) => !tenants || tenants.has(tenant.name)).map(expectedTenant);
+}
+
+/** The tenant a live secret claims, from its tag or its name; undefined when it claims none. */
+export function claimedTenant(
+  name: string,
+  tags: Readonly<Record<string, string>>,
+): string | undefined {
+  const tagged = tags[TAG_TENANT];
+  if (tagged) return tagged;
+  if (!name.startsWith(SECRET_PREFIX)) return undefined;
+  const rest = name.slice(SECRET_PREFIX.length);
+  const slash = rest.indexOf("/");
+  return slash > 0 ? rest.slice(0, slash) : undefined;
+}
