@@ -1,0 +1,208 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { Subject } from "../../components/aws/component.js";
+import type { SubjectResource } from "./resources.js";
+import { SECRET_PLACEHOLDER } from "./resources.js";
+
+export const PROJECT = "vaultpilot";
+
+/** Two resources with the same type and name: Pulumi would reject the program; its mocks do not. */
+export class DuplicateResourceError extends Error {}
+
+/** Pulumi's marker for special values in serialized properties (secrets, assets, archives). */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly resource: object;
+  readonly parent?: object;
+}
+
+interface ComponentLike {
+  readonly typeToken: string;
+  readonly logicalName: string;
+  readonly subject: Subject;
+}
+
+function isComponent(value: unknown): value is ComponentLike {
+  return typeof value === "object" && value !== null && "typeToken" in value && "subject" in value;
+}
+
+/**
+ * Replaces secrets by "[secret]" and assets by their path: what the plan may show. Called on the
+ * inputs before anything records them, so a secret's value reaches neither the plan nor the mock state.
+ */
+export async function redact(value: unknown): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map(redact));
+  if (typeof value !== "object" || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (record[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
+  if ("path" in record && record.path instanceof Promise) {
+    const path: unknown = await record.path;
+    return { archive: typeof path === "string" ? path : "[asset]" };
+  }
+  if (record[SIG_KEY] !== undefined) return `[${String(record[SIG_KEY]).slice(0, 8)}]`;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) out[key] = await redact(record[key]);
+  return out;
+}
+
+interface Scope {
+  readonly account: string;
+  readonly region: string;
+}
+
+function parseMaybeJson(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Outputs AWS would compute, shaped like AWS's, so policies and references resolve in the plan. */
+function computedState(type: string, name: string, inputs: Record<string, unknown>, scope: Scope) {
+  const physical = typeof inputs.name === "string" ? inputs.name : name;
+  const { region: r, account: a } = scope;
+  const module = type.split(":")[1]?.split("/")[0] ?? "unknown";
+  switch (type) {
+    case "aws:kms/key:Key":
+      return {
+        id: `mock-${name}`,
+        keyId: `mock-${name}`,
+        arn: `arn:aws:kms:${r}:${a}:key/mock-${name}`,
+      };
+    case "aws:kms/alias:Alias":
+      return { id: physical, arn: `arn:aws:kms:${r}:${a}:${physical}` };
+    case "aws:secretsmanager/secret:Secret": {
+      const arn = `arn:aws:secretsmanager:${r}:${a}:secret:${physical}-mock00`;
+      return { id: arn, arn };
+    }
+    case "aws:iam/role:Role":
+      return { id: physical, name: physical, arn: `arn:aws:iam::${a}:role/${physical}` };
+    case "aws:lambda/function:Function":
+      return { id: physical, name: physical, arn: `arn:aws:lambda:${r}:${a}:function:${physical}` };
+    case "aws:sqs/queue:Queue":
+      return {
+        id: physical,
+        arn: `arn:aws:sqs:${r}:${a}:${physical}`,
+        url: `https://sqs.${r}.amazonaws.com/${a}/${physical}`,
+      };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { id: physical, name: physical, arn: `arn:aws:logs:${r}:${a}:log-group:${physical}` };
+    case "aws:sns/topic:Topic":
+      return { id: physical, arn: `arn:aws:sns:${r}:${a}:${physical}` };
+    case "aws:cloudwatch/eventRule:EventRule":
+      return { id: physical, name: physical, arn: `arn:aws:events:${r}:${a}:rule/${physical}` };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return { id: physical, arn: `arn:aws:cloudwatch:${r}:${a}:alarm:${physical}` };
+    default:
+      return { id: `${name}-id`, arn: `arn:aws:${module}:${r}:${a}:${physical}` };
+  }
+}
+
+/**
+ * Runs `build` under `pulumi.runtime.setMocks` (no engine, no credentials) and returns every
+ * resource it registers, with URNs as the Pulumi engine forms them (the parent types chained).
+ * `build` gets options carrying a transformation that records each resource and its parent;
+ * pass them to every top-level resource. Throws DuplicateResourceError on a repeated type and name.
+ */
+export async function runUnderMocks(
+  stack: string,
+  build: (opts: pulumi.ComponentResourceOptions) => void,
+): Promise<SubjectResource[]> {
+  const pulumi = await import("@pulumi/pulumi");
+  const registrations = new Map<string, Registration>();
+  const inputsByKey = new Map<string, Record<string, unknown>>();
+  const scopes = new Map<string, Scope>();
+  let duplicate: string | undefined;
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource: async (args) => {
+        const key = `${args.type}::${args.name}`;
+        const inputs = (await redact(args.inputs)) as Record<string, unknown>;
+        inputsByKey.set(key, inputs);
+        if (args.type === "pulumi:providers:aws") {
+          const accounts = parseMaybeJson(inputs.allowedAccountIds);
+          scopes.set(args.name, {
+            account: Array.isArray(accounts) ? String(accounts[0]) : "000000000000",
+            region: String(inputs.region ?? "us-east-1"),
+          });
+        }
+        // A provider reference is "<provider urn>::<provider id>"; the URN ends with its name.
+        const providerName = args.provider?.split("::").at(-2);
+        const scope = scopes.get(providerName ?? "") ?? {
+          account: "000000000000",
+          region: "us-east-1",
+        };
+        const { id, ...computed } = computedState(args.type, args.name, inputs, scope);
+        return { id, state: { ...inputs, ...computed } };
+      },
+      call: () => ({}),
+    },
+    PROJECT,
+    stack,
+    false,
+  );
+  const record: pulumi.ResourceTransformation = (args) => {
+    const key = `${args.type}::${args.name}`;
+    if (registrations.has(key)) {
+      duplicate ??= key;
+      throw new DuplicateResourceError(`two resources have the same type and name: ${key}`);
+    }
+    registrations.set(key, {
+      type: args.type,
+      name: args.name,
+      resource: args.resource,
+      ...(args.opts.parent !== undefined && { parent: args.opts.parent }),
+    });
+    return undefined;
+  };
+  try {
+    build({ transformations: [record] });
+  } finally {
+    await pulumi.runtime.disconnect();
+  }
+  if (duplicate)
+    throw new DuplicateResourceError(`two resources have the same type and name: ${duplicate}`);
+
+  // Components set their own fields after Pulumi's constructor ran the transformation: read them now.
+  const byObject = new Map<object, Registration>(
+    [...registrations.values()].map((r) => [r.resource, r]),
+  );
+  const urns = new Map<Registration, string>();
+  const qualifiedType = (r: Registration): string => {
+    const parent = r.parent ? byObject.get(r.parent) : undefined;
+    return parent ? `${qualifiedType(parent)}$${r.type}` : r.type;
+  };
+  const urnOf = (r: Registration): string => {
+    let urn = urns.get(r);
+    if (!urn) {
+      urn = `urn:pulumi:${stack}::${PROJECT}::${qualifiedType(r)}::${r.name}`;
+      urns.set(r, urn);
+    }
+    return urn;
+  };
+  const subjectOf = (r: Registration): Subject | undefined => {
+    if (isComponent(r.resource)) return r.resource.subject;
+    const parent = r.parent ? byObject.get(r.parent) : undefined;
+    if (parent) return subjectOf(parent);
+    return r.type === "pulumi:providers:aws" ? { tenant: r.name } : undefined;
+  };
+  const resources: SubjectResource[] = [...registrations.values()].map((r) => {
+    const parent = r.parent ? byObject.get(r.parent) : undefined;
+    const subject = subjectOf(r);
+    return {
+      urn: urnOf(r),
+      type: r.type,
+      name: r.name,
+      ...(parent && { parent: urnOf(parent) }),
+      inputs: inputsByKey.get(`${r.type}::${r.name}`) ?? {},
+      ...(subject && { subject }),
+    };
+  });
+  return resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+}

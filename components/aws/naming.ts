@@ -1,0 +1,64 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Physical names and ARNs of what VaultPilot creates for a tenant, as pure functions of names.
+ * Policies are built from these (never from resource outputs), so a key policy can name roles
+ * before they exist and the plan shows policies as plain data.
+ *
+ * Policy names match `^[a-z][a-z0-9-]{1,30}[a-z0-9]$`, so the separators used here (`/`, `.`,
+ * `_`) cannot occur inside a name: two different (tenant, name) pairs never give the same name.
+ */
+
+/** Where a tenant's resources live: its own account and region (from its Tenant document). */
+export interface TenantScope {
+  readonly tenant: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+/** `name` if it fits in `max` characters, else a prefix and a hash of the whole: stable and unique. */
+export function fitName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  return `${name.slice(0, max - 9)}-${hash}`;
+}
+
+export const secretName = (tenant: string, secret: string) => `vaultpilot/${tenant}/${secret}`;
+export const keyAliasName = (tenant: string) => `alias/vaultpilot/${tenant}`;
+/** IAM role names: at most 64 characters of `[\w+=,.@-]`. */
+export const accessRoleName = (tenant: string, service: string) =>
+  fitName(`vaultpilot.${tenant}.access.${service}`, 64);
+export const rotationRoleName = (tenant: string, type: string) =>
+  fitName(`vaultpilot.${tenant}.rotation.${type}`, 64);
+/** Lambda function names: at most 64 characters of `[A-Za-z0-9_-]`. */
+export const rotationFunctionName = (tenant: string, type: string) =>
+  fitName(`vaultpilot_${tenant}_${type}_rotation`, 64);
+export const rotationLogGroupName = (tenant: string, type: string) =>
+  `/vaultpilot/${tenant}/rotation/${type}`;
+export const rotationQueueName = (tenant: string, type: string) =>
+  fitName(`vaultpilot_${tenant}_${type}_rotation-dlq`, 80);
+export const alarmTopicName = (tenant: string) =>
+  fitName(`vaultpilot_${tenant}_rotation-alarms`, 256);
+export const failureRuleName = (tenant: string) =>
+  fitName(`vaultpilot_${tenant}_rotation-failures`, 64);
+export const errorAlarmName = (tenant: string, type: string) =>
+  fitName(`vaultpilot_${tenant}_${type}_rotation-errors`, 255);
+
+export const accountRoot = (s: TenantScope) => `arn:aws:iam::${s.account}:root`;
+export const roleArn = (s: TenantScope, role: string) => `arn:aws:iam::${s.account}:role/${role}`;
+/** Secrets Manager appends `-` and six random characters to a secret's ARN: `-??????` matches exactly those. */
+export const secretArnPattern = (s: TenantScope, secret: string) =>
+  `arn:aws:secretsmanager:${s.region}:${s.account}:secret:${secretName(s.tenant, secret)}-??????`;
+/** Every secret of the tenant (the `/` after the tenant keeps `acme` from matching `acme-eu`). */
+export const tenantSecretsArnPattern = (s: TenantScope) =>
+  `arn:aws:secretsmanager:${s.region}:${s.account}:secret:vaultpilot/${s.tenant}/*`;
+export const logGroupArn = (s: TenantScope, type: string) =>
+  `arn:aws:logs:${s.region}:${s.account}:log-group:${rotationLogGroupName(s.tenant, type)}`;
+export const queueArn = (s: TenantScope, type: string) =>
+  `arn:aws:sqs:${s.region}:${s.account}:${rotationQueueName(s.tenant, type)}`;
+export const topicArn = (s: TenantScope) =>
+  `arn:aws:sns:${s.region}:${s.account}:${alarmTopicName(s.tenant)}`;
+export const failureRuleArn = (s: TenantScope) =>
+  `arn:aws:events:${s.region}:${s.account}:rule/${failureRuleName(s.tenant)}`;
+export const errorAlarmArnPattern = (s: TenantScope) =>
+  `arn:aws:cloudwatch:${s.region}:${s.account}:alarm:vaultpilot_${s.tenant}_*`;

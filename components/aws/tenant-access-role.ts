@@ -1,0 +1,131 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Role, RolePolicy } from "@pulumi/aws/iam/index.js";
+import { VaultpilotComponent } from "./component.js";
+import { accessRoleName, accountRoot, secretArnPattern, type TenantScope } from "./naming.js";
+import type { PolicyDocument } from "./policy-document.js";
+
+export type WorkloadRuntime = "ecs" | "lambda" | "kubernetes" | "ec2";
+
+/** Who may assume a workload's role: the runtime's service in the tenant's account, or for Kubernetes a tenant-tagged role of the account (IRSA / Pod Identity). */
+export function accessTrustPolicy(scope: TenantScope, runtime: WorkloadRuntime): PolicyDocument {
+  const service = {
+    ecs: "ecs-tasks.amazonaws.com",
+    lambda: "lambda.amazonaws.com",
+    ec2: "ec2.amazonaws.com",
+  };
+  if (runtime === "kubernetes") {
+    return {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "TenantTaggedPrincipalsOfAccount",
+          Effect: "Allow",
+          Principal: { AWS: accountRoot(scope) },
+          Action: ["sts:AssumeRole", "sts:TagSession"],
+          Condition: { StringEquals: { "aws:PrincipalTag/vaultpilot:tenant": scope.tenant } },
+        },
+      ],
+    };
+  }
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "RuntimeOfTenantAccount",
+        Effect: "Allow",
+        Principal: { Service: service[runtime] },
+        Action: ["sts:AssumeRole"],
+        Condition: { StringEquals: { "aws:SourceAccount": scope.account } },
+      },
+    ],
+  };
+}
+
+/**
+ * What a workload may read: exactly the secrets it consumes (explicit ARNs, not ABAC on the
+ * tenant tag: ABAC would let every workload of a tenant read all of the tenant's secrets, and a
+ * new consumer would not show in the plan), and the tenant's key only through Secrets Manager.
+ */
+export function accessPolicy(args: {
+  scope: TenantScope;
+  secretNames: readonly string[];
+  kmsKeyArn: string;
+}): PolicyDocument {
+  const { scope } = args;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ReadConsumedSecrets",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Resource: args.secretNames.map((s) => secretArnPattern(scope, s)),
+      },
+      {
+        Sid: "DecryptThroughSecretsManager",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: args.kmsKeyArn,
+        Condition: {
+          StringEquals: { "kms:ViaService": `secretsmanager.${scope.region}.amazonaws.com` },
+        },
+      },
+    ],
+  };
+}
+
+export interface TenantAccessRoleArgs {
+  readonly scope: TenantScope;
+  /** The workload (a Service in the policies). */
+  readonly service: string;
+  readonly runtime: WorkloadRuntime;
+  /** The secrets the service consumes. A service that consumes none gets a role with no policy. */
+  readonly secretNames: readonly string[];
+  /** The tenant's key. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+}
+
+/**
+ * The role one workload of a tenant assumes to read its own secrets: one per Service, so each
+ * reads only what it consumes.
+ */
+export class TenantAccessRole extends VaultpilotComponent {
+  readonly roleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: TenantAccessRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(
+      "vaultpilot:aws:TenantAccessRole",
+      name,
+      { tenant: args.scope.tenant, service: args.service },
+      opts,
+    );
+    const role = new Role(
+      `${name}-access-role`,
+      {
+        name: accessRoleName(args.scope.tenant, args.service),
+        assumeRolePolicy: JSON.stringify(accessTrustPolicy(args.scope, args.runtime)),
+        tags: { "vaultpilot:tenant": args.scope.tenant, "vaultpilot:service": args.service },
+      },
+      { parent: this },
+    );
+    if (args.secretNames.length > 0) {
+      new RolePolicy(
+        `${name}-access-policy`,
+        {
+          name: "read-secrets",
+          role: role.id,
+          policy: pulumi
+            .output(args.kmsKeyArn)
+            .apply((kmsKeyArn) =>
+              JSON.stringify(
+                accessPolicy({ scope: args.scope, secretNames: args.secretNames, kmsKeyArn }),
+              ),
+            ),
+        },
+        { parent: this },
+      );
+    }
+    this.roleArn = role.arn;
+    this.registerOutputs({ roleArn: this.roleArn });
+  }
+}

@@ -1,0 +1,40 @@
+// The Pulumi program (Pulumi.yaml's main, bundled to dist/pulumi/index.js): reads the stack's
+// settings and the policies, selects the stack's tenants and creates their components. It holds no
+// resource logic: that lives in components/aws/ and in createStackResources.
+import * as pulumi from "@pulumi/pulumi";
+import { resolve } from "node:path";
+import { validatePolicies } from "../validate.js";
+import { readStackSettings, selectTenants, type ConfigLookup } from "./settings.js";
+import { createStackResources } from "./stack.js";
+
+const all = pulumi.runtime.allConfig();
+const lookup: ConfigLookup = (key) => {
+  const raw = all[key];
+  if (raw === undefined) return undefined;
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // a plain string
+  }
+  return { value, secret: false };
+};
+const settings = readStackSettings(pulumi.getStack(), lookup);
+const validation = validatePolicies(resolve(settings.policyDir));
+if (!validation.model) {
+  const first = validation.diagnostics.find((d) => d.severity === "error");
+  throw new pulumi.RunError(
+    `the policies in ${settings.policyDir} do not validate` +
+      (first ? `: ${first.file}:${first.line}:${first.column} ${first.message}` : "") +
+      " (run `vaultpilot validate` for every diagnostic)",
+  );
+}
+const tenants = selectTenants(validation.model, settings.tenants);
+const webhook = new pulumi.Config("vaultpilot").getSecret("alarmWebhookUrl");
+const resources = createStackResources(tenants, settings, {
+  ...(webhook !== undefined && { alarmWebhookUrl: webhook }),
+});
+// Further components per tenant (e.g. the drift reader role) are wired here, one line each.
+
+export const tenantKeys = Object.fromEntries(resources.map((r) => [r.tenant, r.key.keyArn]));
+export const alarmTopics = Object.fromEntries(resources.map((r) => [r.tenant, r.alarms.topicArn]));

@@ -1,0 +1,107 @@
+import type { PolicyModel, Tenant } from "../model.js";
+
+/**
+ * What a stack's configuration (`Pulumi.<stack>.yaml`) says, read the same way by the Pulumi
+ * program (from `pulumi.Config`) and by `vaultpilot plan` / `stacks` (from the file, offline).
+ */
+export interface StackSettings {
+  readonly stack: string;
+  /** `vaultpilot:policyDir`, relative to the project. @default "policies" */
+  readonly policyDir: string;
+  /** `aws:region`: the stack's home region (its default provider; tenants' resources go to each tenant's region). */
+  readonly region: string;
+  /** `vaultpilot:tenants`: names or globs (`*`), `!pattern` excludes. @default ["*"] */
+  readonly tenants: readonly string[];
+  /** `vaultpilot:keyDeletionWindowDays`: 7..30. @default 30 */
+  readonly keyDeletionWindowDays: number;
+  /** `vaultpilot:logRetentionDays`. @default 365 */
+  readonly logRetentionDays: number;
+  /** `vaultpilot:deployRoleName`: the role assumed in each tenant's account. @default "vaultpilot-deployer" */
+  readonly deployRoleName: string;
+  /** `vaultpilot:alarmWebhookUrl`: an HTTPS endpoint for rotation alarms; always handled as a secret. */
+  readonly alarmWebhookUrl?: ConfigValue;
+}
+
+/** A config value and whether Pulumi holds it as a secret (`secure:` in the stack file). */
+export interface ConfigValue {
+  readonly value: string;
+  readonly secret: boolean;
+}
+
+/** Reads one key (`namespace:name`): its value parsed (lists and numbers too), or undefined. */
+export type ConfigLookup = (key: string) => { value: unknown; secret: boolean } | undefined;
+
+export class StackConfigError extends Error {}
+
+export function readStackSettings(stack: string, get: ConfigLookup): StackSettings {
+  const text = (key: string, fallback: string): string => {
+    const found = get(key);
+    if (found === undefined) return fallback;
+    if (typeof found.value !== "string" || found.value === "") {
+      throw new StackConfigError(`stack "${stack}": ${key} must be a non-empty string`);
+    }
+    return found.value;
+  };
+  const integer = (key: string, fallback: number, min: number, max: number): number => {
+    const found = get(key);
+    if (found === undefined) return fallback;
+    const n = typeof found.value === "string" ? Number(found.value) : found.value;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
+      throw new StackConfigError(
+        `stack "${stack}": ${key} is ${JSON.stringify(found.value)}; it must be a whole number from ${min} to ${max}`,
+      );
+    }
+    return n;
+  };
+  const tenantsFound = get("vaultpilot:tenants");
+  let tenants: string[] = ["*"];
+  if (tenantsFound !== undefined) {
+    const value = tenantsFound.value;
+    if (
+      !Array.isArray(value) ||
+      value.length === 0 ||
+      !value.every((v) => typeof v === "string" && v !== "")
+    ) {
+      throw new StackConfigError(
+        `stack "${stack}": vaultpilot:tenants must be a list of tenant names or globs, such as ["acme", "team-*", "!team-old"]`,
+      );
+    }
+    tenants = value as string[];
+  }
+  const webhook = get("vaultpilot:alarmWebhookUrl");
+  return {
+    stack,
+    policyDir: text("vaultpilot:policyDir", "policies"),
+    region: text("aws:region", "us-east-1"),
+    tenants,
+    keyDeletionWindowDays: integer("vaultpilot:keyDeletionWindowDays", 30, 7, 30),
+    logRetentionDays: integer("vaultpilot:logRetentionDays", 365, 1, 3653),
+    deployRoleName: text("vaultpilot:deployRoleName", "vaultpilot-deployer"),
+    ...(webhook !== undefined && {
+      // A webhook URL carries its token: secret even when the file holds it in plain text.
+      alarmWebhookUrl: { value: String(webhook.value), secret: true },
+    }),
+  };
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`);
+}
+
+/** Whether a tenant belongs to a stack: it matches an including pattern and no `!` pattern. */
+export function tenantSelected(name: string, selector: readonly string[]): boolean {
+  const include = selector.filter((p) => !p.startsWith("!"));
+  const exclude = selector.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
+  return (
+    include.some((p) => globToRegExp(p).test(name)) &&
+    !exclude.some((p) => globToRegExp(p).test(name))
+  );
+}
+
+export function selectTenants(model: PolicyModel, selector: readonly string[]): Tenant[] {
+  return model.tenants.filter((t) => tenantSelected(t.name, selector));
+}
