@@ -20,6 +20,11 @@ export function ruleDescriptors(): ReportingDescriptor[] {
   }));
 }
 
+/** A relative path as a URI reference: each segment percent-encoded (spaces, "#", "%"...). */
+export function pathToUri(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
 /** SARIF 2.1.0 for GitHub code scanning: always a results array, paths from the repository root. */
 export function formatSarif(
   result: Pick<ValidationResult, "diagnostics">,
@@ -35,7 +40,7 @@ export function formatSarif(
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: pathOf(d.file), uriBaseId: "%SRCROOT%" },
+          artifactLocation: { uri: pathToUri(pathOf(d.file)), uriBaseId: "%SRCROOT%" },
           region: { startLine: d.line, startColumn: d.column },
         },
       },
@@ -45,7 +50,7 @@ export function formatSarif(
         id: i + 1,
         message: { text: r.message },
         physicalLocation: {
-          artifactLocation: { uri: pathOf(r.file), uriBaseId: "%SRCROOT%" },
+          artifactLocation: { uri: pathToUri(pathOf(r.file)), uriBaseId: "%SRCROOT%" },
           region: { startLine: r.line, startColumn: r.column },
         },
       })),
