@@ -1,5 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, UsageError, type CliIO } from "./io.js";
+import { registerDiscover } from "./discover/command.js";
+import { registerDrift } from "./drift/command.js";
 import { registerPlan, registerStacks } from "./plan/command.js";
 import { registerSummary } from "./validate/summary-command.js";
 import { registerValidate } from "./validate/command.js";
@@ -28,6 +30,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode>
   registerSummary(program, io, setExit);
   registerPlan(program, io, setExit);
   registerStacks(program, io, setExit);
+  registerDrift(program, io, setExit);
+  registerDiscover(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
