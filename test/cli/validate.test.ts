@@ -224,14 +224,14 @@ describe("vaultpilot validate --format github", () => {
 describe("vaultpilot validate --format sarif", () => {
   // The shipped schema declares draft-04, whose keywords as used there (no boolean
   // exclusiveMinimum) mean the same in draft-07: only the root's "id" is spelt "$id" now.
-  const {
-    $schema: _draft04,
-    id,
-    ...sarifSchema
-  } = JSON.parse(
+  const shipped = JSON.parse(
     readFileSync("node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json", "utf8"),
-  ) as { $schema: string; id: string };
-  Object.assign(sarifSchema, { $id: id });
+  ) as Record<string, unknown>;
+  const sarifSchema = Object.fromEntries(
+    Object.entries(shipped)
+      .filter(([key]) => key !== "$schema")
+      .map(([key, value]) => [key === "id" ? "$id" : key, value]),
+  );
   // unicodeRegExp off: a pattern in the schema (language tags) is not valid with the u flag.
   const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
   addFormatsPlugin.default(ajv);
