@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import type { PlanCommentOptions } from "../github/plan-comment-command.js";
 import type { CliIO } from "../io.js";
 
 export const PLAN_FORMATS = ["text", "json", "markdown"] as const;
@@ -11,7 +12,13 @@ export interface PlanOptions {
   readonly project: string;
 }
 
+/** Registers `plan` and `plan-comment`. */
 export function registerPlan(program: Command, io: CliIO, setExit: (code: number) => void) {
+  registerPlanCommand(program, io, setExit);
+  registerPlanComment(program, io, setExit);
+}
+
+function registerPlanCommand(program: Command, io: CliIO, setExit: (code: number) => void) {
   program
     .command("plan")
     .description(
@@ -65,5 +72,38 @@ export function registerStacks(program: Command, io: CliIO, setExit: (code: numb
     .action(async (options: { project: string; format: "text" | "json" }) => {
       const { stacksCommand } = await import("./stacks-command.js");
       setExit(stacksCommand(options, io));
+    });
+}
+
+export function registerPlanComment(program: Command, io: CliIO, setExit: (code: number) => void) {
+  program
+    .command("plan-comment")
+    .description(
+      "Post a stack's plan on a pull request as one comment, updated in place on each push (for the deploy workflow).",
+    )
+    .requiredOption(
+      "--stack <name>",
+      "the stack the plan is for (names the comment's hidden marker)",
+    )
+    .requiredOption("--markdown <file>", "`vaultpilot plan --format markdown` output")
+    .requiredOption(
+      "--json <file>",
+      "`vaultpilot plan --format json` output (tells whether anything changes)",
+    )
+    .requiredOption("--pr <number>", "the pull request number")
+    .option("--repo <owner/name>", "the repository (default: $GITHUB_REPOSITORY)")
+    .requiredOption(
+      "--full-plan-url <url>",
+      "where the full plan is when the comment must be trimmed",
+    )
+    .option(
+      "--mask <ENV_NAME...>",
+      "environment variables whose values are masked in the comment",
+      [] as string[],
+    )
+    .addHelpText("after", "\nNeeds GITHUB_TOKEN; GITHUB_API_URL overrides the API address.")
+    .action(async (options: PlanCommentOptions) => {
+      const { planCommentCommand } = await import("../github/plan-comment-command.js");
+      setExit(await planCommentCommand(options, io));
     });
 }

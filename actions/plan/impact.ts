@@ -166,17 +166,6 @@ export function computeImpact(
         secret: subject.secret,
         change: kind,
       });
-      if (kind === "update") {
-        for (const consumer of head.consumers.get(`${subject.tenant}/${subject.secret}`) ?? []) {
-          touchService(
-            subject.tenant,
-            consumer,
-            "re-read",
-            `${subject.secret} changes`,
-            subject.secret,
-          );
-        }
-      }
     }
     if (subject.service && resource.type === ACCESS_POLICY_TYPE) {
       const was = new Set(readableSecrets(before ?? (kind === "delete" ? resource : undefined)));

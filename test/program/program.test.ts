@@ -1,0 +1,198 @@
+import { describe, expect, it } from "vitest";
+import { runProgram } from "../../actions/plan/program-run.js";
+import type { SubjectResource } from "../../actions/plan/resources.js";
+import { DuplicateResourceError, runUnderMocks } from "../../actions/plan/run-program.js";
+import { wildcardActions, type PolicyDocument } from "../../components/aws/policy-document.js";
+import { readStackSettings } from "../../program/pulumi/settings.js";
+import { validatePolicies } from "../../program/validate.js";
+
+const model = validatePolicies("policies").model!;
+const settings = readStackSettings("test", (key) =>
+  key === "vaultpilot:keyDeletionWindowDays" ? { value: 7, secret: false } : undefined,
+);
+const run = await runProgram(model, settings);
+const byName = (type: string, name: string): SubjectResource => {
+  const found = run.resources.find((r) => r.type === type && r.name === name);
+  if (!found) throw new Error(`no ${type} ${name}`);
+  return found;
+};
+const policiesOf = (resources: readonly SubjectResource[]) =>
+  resources.flatMap((r) =>
+    ["policy", "assumeRolePolicy"]
+      .filter((k) => typeof r.inputs[k] === "string")
+      .map((k) => ({ resource: r, document: JSON.parse(r.inputs[k] as string) as PolicyDocument })),
+  );
+
+describe("the Pulumi program on the example policies", () => {
+  it("creates a KMS key per tenant with rotation, the stack's deletion window and an alias", () => {
+    for (const tenant of model.tenants) {
+      const key = byName("aws:kms/key:Key", `${tenant.name}-key`);
+      expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 7 });
+      expect(byName("aws:kms/alias:Alias", `${tenant.name}-alias`).inputs).toMatchObject({
+        name: `alias/vaultpilot/${tenant.name}`,
+        targetKeyId: `mock-${tenant.name}-key`,
+      });
+    }
+  });
+
+  it("creates each secret under vaultpilot/<tenant>/<secret>, with the tenant's key and tags, and no value", () => {
+    const secret = byName("aws:secretsmanager/secret:Secret", "acme/orders-db-secret");
+    expect(secret.inputs).toMatchObject({
+      name: "vaultpilot/acme/orders-db",
+      kmsKeyId: "arn:aws:kms:us-east-1:111111111111:key/mock-acme-key",
+      tags: {
+        "vaultpilot:tenant": "acme",
+        "vaultpilot:type": "postgres",
+        "vaultpilot:schedule": "monthly",
+      },
+    });
+    expect(run.resources.some((r) => r.type.startsWith("aws:secretsmanager/secretVersion"))).toBe(
+      false,
+    );
+    const secrets = run.resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret");
+    expect(secrets).toHaveLength(model.tenants.flatMap((t) => t.secrets).length);
+  });
+
+  it("gives every secret a rotation on its schedule, through its type's function, after the invoke permission", () => {
+    const rotation = byName(
+      "aws:secretsmanager/secretRotation:SecretRotation",
+      "acme/orders-db-rotation",
+    );
+    expect(rotation.parent).toBe(
+      "urn:pulumi:test::vaultpilot::vaultpilot:aws:RotationFunction::acme/postgres",
+    );
+    expect(rotation.inputs).toMatchObject({
+      rotationLambdaArn:
+        "arn:aws:lambda:us-east-1:111111111111:function:vaultpilot_acme_postgres_rotation",
+      rotationRules: { scheduleExpression: "cron(0 1 1 * ? *)", duration: "3h" },
+    });
+    expect(
+      byName("aws:secretsmanager/secretRotation:SecretRotation", "acme/payments-db-rotation")
+        .inputs,
+    ).toMatchObject({ rotationRules: { automaticallyAfterDays: 90 } });
+    expect(byName("aws:lambda/permission:Permission", "acme/postgres-invoke").inputs).toMatchObject(
+      {
+        principal: "secretsmanager.amazonaws.com",
+        sourceAccount: "111111111111",
+        action: "lambda:InvokeFunction",
+      },
+    );
+  });
+
+  it("deploys the rotation bundle at dist/rotation with handler index.handler, a DLQ and an encrypted log group", () => {
+    const fn = byName("aws:lambda/function:Function", "acme/postgres-function");
+    expect(fn.inputs).toMatchObject({
+      handler: "index.handler",
+      code: { archive: "dist/rotation" },
+      deadLetterConfig: {
+        targetArn: "arn:aws:sqs:us-east-1:111111111111:vaultpilot_acme_postgres_rotation-dlq",
+      },
+    });
+    expect(byName("aws:cloudwatch/logGroup:LogGroup", "acme/postgres-logs").inputs).toMatchObject({
+      kmsKeyId: "arn:aws:kms:us-east-1:111111111111:key/mock-acme-key",
+      retentionInDays: 365,
+    });
+  });
+
+  it("gives each service a role that reads exactly the secrets it consumes", () => {
+    const policy = JSON.parse(
+      byName("aws:iam/rolePolicy:RolePolicy", "acme/payments-api-access-policy").inputs
+        .policy as string,
+    ) as PolicyDocument;
+    expect(policy.Statement.find((s) => s.Sid === "ReadConsumedSecrets")!.Resource).toEqual([
+      "arn:aws:secretsmanager:us-east-1:111111111111:secret:vaultpilot/acme/payments-db-??????",
+      "arn:aws:secretsmanager:us-east-1:111111111111:secret:vaultpilot/acme/stripe-api-key-??????",
+    ]);
+  });
+
+  it("alarms per tenant: an encrypted topic, a rule on failed rotations, an alarm per function", () => {
+    expect(byName("aws:sns/topic:Topic", "acme-alarm-topic").inputs.kmsMasterKeyId).toBe(
+      "arn:aws:kms:us-east-1:111111111111:key/mock-acme-key",
+    );
+    const pattern = JSON.parse(
+      byName("aws:cloudwatch/eventRule:EventRule", "acme-rotation-failures").inputs
+        .eventPattern as string,
+    ) as { detail: { eventName: string[] } };
+    expect(pattern.detail.eventName).toEqual(["RotationFailed", "RotationAbandoned"]);
+    expect(
+      byName("aws:cloudwatch/metricAlarm:MetricAlarm", "acme/postgres-rotation-errors").inputs,
+    ).toMatchObject({
+      metricName: "Errors",
+      dimensions: { FunctionName: "vaultpilot_acme_postgres_rotation" },
+    });
+  });
+
+  it("puts each tenant's resources in its account and region through its own provider", () => {
+    expect(byName("pulumi:providers:aws", "globex").inputs).toMatchObject({ region: "eu-west-1" });
+    expect(JSON.stringify(byName("pulumi:providers:aws", "globex").inputs)).toContain(
+      "222222222222",
+    );
+  });
+
+  it("has no wildcard action in any policy, and Resource * only in key policies and for GetRandomPassword", () => {
+    const documents = policiesOf(run.resources);
+    expect(documents.length).toBeGreaterThan(20);
+    for (const { resource, document } of documents) {
+      expect(wildcardActions(document), resource.urn).toEqual([]);
+      for (const s of document.Statement) {
+        if (s.Resource === "*" && resource.type !== "aws:kms/key:Key") {
+          expect(s.Action, resource.urn).toEqual(["secretsmanager:GetRandomPassword"]);
+        }
+      }
+    }
+  });
+
+  it("names only the tenant's own account in every policy", () => {
+    for (const tenant of model.tenants) {
+      const others = model.tenants.filter((t) => t.aws.account !== tenant.aws.account);
+      for (const { resource, document } of policiesOf(
+        run.resources.filter((r) => r.subject?.tenant === tenant.name),
+      )) {
+        const text = JSON.stringify(document);
+        for (const other of others) {
+          expect(text, resource.urn).not.toContain(other.aws.account);
+          expect(text, resource.urn).not.toContain(`vaultpilot/${other.name}/`);
+        }
+      }
+    }
+  });
+
+  it("gives the same URNs on a second run", async () => {
+    const again = await runProgram(model, settings);
+    expect(again.resources.map((r) => r.urn)).toEqual(run.resources.map((r) => r.urn));
+    expect(new Set(run.resources.map((r) => r.urn)).size).toBe(run.resources.length);
+  });
+});
+
+describe("runUnderMocks", () => {
+  it("rejects two resources with the same type and name, which Pulumi's mocks accept", async () => {
+    const { TenantKey } = await import("../../components/aws/tenant-key.js");
+    const scope = { tenant: "acme", account: "111111111111", region: "us-east-1" };
+    await expect(
+      runUnderMocks("dup", (opts) => {
+        new TenantKey("acme", { scope, readerRoleArns: [], rotationRoleArns: [] }, opts);
+        new TenantKey("acme", { scope, readerRoleArns: [], rotationRoleArns: [] }, opts);
+      }),
+    ).rejects.toThrow(DuplicateResourceError);
+  });
+
+  it("never records a secret from stack configuration in clear, in inputs or in mock state", async () => {
+    const canary = "https://hooks.example.com/T0-CANARY-5f3a9c";
+    const withWebhook = readStackSettings("canary", (key) =>
+      key === "vaultpilot:alarmWebhookUrl" ? { value: canary, secret: false } : undefined,
+    );
+    const pulumi = await import("@pulumi/pulumi");
+    const canaryRun = await runProgram(model, withWebhook);
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+      getRegisteredResources(): Map<string, unknown>;
+    };
+    const state = JSON.stringify([...monitor.getRegisteredResources().values()]);
+    const subscription = canaryRun.resources.find(
+      (r) => r.type === "aws:sns/topicSubscription:TopicSubscription",
+    );
+    expect(subscription?.inputs.endpoint).toBe("[secret]");
+    expect(JSON.stringify(canaryRun.resources)).not.toContain("CANARY");
+    expect(state).toContain("[secret]");
+    expect(state).not.toContain("CANARY");
+  });
+});
