@@ -319,7 +319,10 @@ function checkSecret(
   }
 }
 
-/** The interval and window a live rotation configuration means. */
+/**
+ * The interval and window a live rotation configuration means: AutomaticallyAfterDays, a rate(),
+ * or one of the cron() forms the program writes for a schedule with a window (for discover).
+ */
 export function describeLiveRules(rules: LiveRotationRules | undefined): {
   everyDays?: number;
   start?: string;
@@ -328,40 +331,70 @@ export function describeLiveRules(rules: LiveRotationRules | undefined): {
   if (!rules) return {};
   const result: { everyDays?: number; start?: string; durationHours?: number } = {};
   if (rules.automaticallyAfterDays) result.everyDays = rules.automaticallyAfterDays;
-  const expression = rules.scheduleExpression?.trim();
-  const rate = expression && /^rate\((\d+) days?\)$/.exec(expression);
+  const expression = rules.scheduleExpression?.trim() ?? "";
+  const rate = /^rate\((\d+) days?\)$/.exec(expression);
   if (rate) result.everyDays = Number(rate[1]);
-  // cron(minute hour day-of-month month day-of-week year), as the program writes a window's start.
-  const cron = expression && /^cron\((\d{1,2}) (\d{1,2}) (\S+) \S+ \S+ \S+\)$/.exec(expression);
+  // cron(minute hour day-of-month month day-of-week year)
+  const cron = /^cron\((\d{1,2}) (\d{1,2}) (\S+) (\S+) (\S+) \S+\)$/.exec(expression);
   if (cron) {
-    result.start = `${cron[2]!.padStart(2, "0")}:${cron[1]!.padStart(2, "0")}`;
-    const every = /^(?:\d+|\*)\/(\d+)$/.exec(cron[3]!);
-    if (every) result.everyDays = Number(every[1]);
+    const [, minute, hour, dom, month, dow] = cron as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    result.start = `${hour.padStart(2, "0")}:${minute.padStart(2, "0")}`;
+    const days =
+      dom === "*"
+        ? 1
+        : dow !== "?" && dow !== "*"
+          ? 7
+          : /^1\/(\d+)$/.test(dom)
+            ? Number(dom.slice(2))
+            : dom === "1" && month === "*"
+              ? 30
+              : dom === "1" && /^1\/(\d+)$/.test(month)
+                ? 30 * Number(month.slice(2))
+                : dom === "1" && month === "1"
+                  ? 365
+                  : undefined;
+    if (days !== undefined) result.everyDays = days;
   }
   const duration = rules.duration && /^(\d+)h$/.exec(rules.duration);
   if (duration) result.durationHours = Number(duration[1]);
   return result;
 }
 
+function describeRules(rules: LiveRotationRules): string {
+  const parts = [
+    rules.scheduleExpression,
+    rules.automaticallyAfterDays !== undefined
+      ? `every ${rules.automaticallyAfterDays}d`
+      : undefined,
+    rules.duration !== undefined ? `for ${rules.duration}` : undefined,
+  ].filter(Boolean);
+  return parts.length ? parts.join(" ") : "no rotation rules";
+}
+
+/**
+ * The live rules against the program's. A live AutomaticallyAfterDays equal to the schedule's
+ * days is accepted for a schedule with a window too: moto keeps only that field (it drops
+ * ScheduleExpression and Duration), so the window is compared only where AWS reports it.
+ */
 function scheduleDifference(
   expected: ExpectedSecret,
   rules: LiveRotationRules | undefined,
 ): { expected: string; actual: string } | undefined {
-  const want = expected.rotation;
-  const have = describeLiveRules(rules);
-  const describe = (every: number | undefined, start?: string, hours?: number) =>
-    `${every === undefined ? "no interval" : `every ${every}d`}${start ? `, window ${start}` : ""}${hours !== undefined ? ` for ${hours}h` : ""}`;
-  let differs = have.everyDays !== want.everyDays;
-  // A window is compared only where AWS reports one (ScheduleExpression, Duration): moto, for
-  // one, keeps AutomaticallyAfterDays alone.
-  if (have.start !== undefined && have.start !== (want.window?.start ?? have.start)) differs = true;
-  if (have.durationHours !== undefined && have.durationHours !== want.window?.durationHours)
-    differs = true;
-  if (!differs) return undefined;
-  return {
-    expected: describe(want.everyDays, want.window?.start, want.window?.durationHours),
-    actual: describe(have.everyDays, have.start, have.durationHours),
-  };
+  const want = expected.rotation.rules;
+  const have = rules ?? {};
+  const same = have.scheduleExpression
+    ? have.scheduleExpression === want.scheduleExpression && have.duration === want.duration
+    : have.automaticallyAfterDays === expected.rotation.everyDays &&
+      (have.duration === undefined || have.duration === want.duration);
+  if (same) return undefined;
+  return { expected: describeRules(want), actual: describeRules(have) };
 }
 
 function functionDifference(

@@ -1,5 +1,8 @@
+import { keyAliasName, rotationFunctionName, secretName } from "../../components/aws/naming.js";
 import type { SecretType } from "../../program/documents.js";
 import type { PolicyModel, Secret, Tenant } from "../../program/model.js";
+
+export { keyAliasName, rotationFunctionName, secretName };
 
 /**
  * What the Pulumi program deploys for the model, as drift compares it: names, tags, keys and
@@ -12,22 +15,40 @@ export const TAG_TENANT = "vaultpilot:tenant";
 export const TAG_TYPE = "vaultpilot:type";
 export const TAG_SCHEDULE = "vaultpilot:schedule";
 
-export function secretName(tenant: string, secret: string): string {
-  return `${SECRET_PREFIX}${tenant}/${secret}`;
+/** Secrets Manager's rotation rules, as the program sets them (SecretRotation's rotationRules). */
+export interface RotationRules {
+  readonly automaticallyAfterDays?: number;
+  readonly scheduleExpression?: string;
+  readonly duration?: string;
 }
 
-export function keyAliasName(tenant: string): string {
-  return `alias/vaultpilot/${tenant}`;
+/**
+ * The same rules as components/aws/rotation-function.ts `rotationRules`, restated here so that
+ * drift does not load @pulumi/aws (600 ms); test/drift/expected.test.ts pins the two together.
+ */
+export function expectedRotationRules(rotation: ExpectedRotationSchedule): RotationRules {
+  const { everyDays, window } = rotation;
+  if (!window) return { automaticallyAfterDays: everyDays };
+  const [hours, minutes] = window.start.split(":").map(Number);
+  const at = `${minutes} ${hours}`;
+  let cron: string;
+  if (everyDays === 1) cron = `${at} * * ? *`;
+  else if (everyDays === 7) cron = `${at} ? * SUN *`;
+  else if (everyDays < 28) cron = `${at} 1/${everyDays} * ? *`;
+  else {
+    const months = Math.floor(everyDays / 30) || 1;
+    cron = months >= 12 ? `${at} 1 1 ? *` : `${at} 1 ${months === 1 ? "*" : `1/${months}`} ? *`;
+  }
+  return { scheduleExpression: `cron(${cron})`, duration: `${window.durationHours}h` };
 }
 
-export function rotationFunctionName(tenant: string, type: SecretType): string {
-  return `vaultpilot-${tenant}-${type}-rotation`;
-}
-
-export interface ExpectedRotation {
+interface ExpectedRotationSchedule {
   readonly everyDays: number;
-  /** UTC start "HH:MM" and length, when the schedule has a window. */
   readonly window?: { readonly start: string; readonly durationHours: number };
+}
+
+export interface ExpectedRotation extends ExpectedRotationSchedule {
+  readonly rules: RotationRules;
 }
 
 export interface ExpectedSecret {
@@ -63,10 +84,10 @@ export function expectedSecret(secret: Secret): ExpectedSecret {
       [TAG_TYPE]: secret.type,
       [TAG_SCHEDULE]: secret.schedule.name,
     },
-    rotation: {
+    rotation: withRules({
       everyDays: secret.schedule.everyDays,
       ...(window && { window: { start: window.start, durationHours: window.durationHours } }),
-    },
+    }),
     functionName: rotationFunctionName(tenant, secret.type),
   };
 }
@@ -96,4 +117,8 @@ export function claimedTenant(
   const rest = name.slice(SECRET_PREFIX.length);
   const slash = rest.indexOf("/");
   return slash > 0 ? rest.slice(0, slash) : undefined;
+}
+
+function withRules(schedule: ExpectedRotationSchedule): ExpectedRotation {
+  return { ...schedule, rules: expectedRotationRules(schedule) };
 }

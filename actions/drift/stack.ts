@@ -1,12 +1,11 @@
 import type { PolicyModel } from "../../program/model.js";
-import { UsageError } from "../io.js";
+import { tenantSelected } from "../../program/pulumi/settings.js";
+import { readStackFile } from "../plan/stack-files.js";
 
-/**
- * The tenants a stack owns. Until the program's stack configuration lands, a stack named like
- * a tenant selects that tenant, and "all" selects every tenant.
- */
-export function stackTenants(_cwd: string, stack: string, model: PolicyModel): Set<string> {
-  if (stack === "all") return new Set(model.tenants.map((t) => t.name));
-  if (model.tenants.some((t) => t.name === stack)) return new Set([stack]);
-  throw new UsageError(`unknown stack "${stack}"`);
+/** The tenants a stack owns: its `vaultpilot:tenants` selector in `Pulumi.<stack>.yaml`, as the program reads it. */
+export function stackTenants(projectDir: string, stack: string, model: PolicyModel): Set<string> {
+  const settings = readStackFile(projectDir, stack);
+  return new Set(
+    model.tenants.filter((t) => tenantSelected(t.name, settings.tenants)).map((t) => t.name),
+  );
 }

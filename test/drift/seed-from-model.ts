@@ -17,7 +17,7 @@ import type { PolicyModel } from "../../program/model.js";
 import { accountSdk, type AccountSdk } from "./moto-accounts.js";
 
 /** A zip archive holding one empty file: moto stores the function and, without Docker, never runs it. */
-const EMPTY_ZIP = Buffer.from(
+export const EMPTY_ZIP = Buffer.from(
   "UEsDBBQAAAAAAE40eF0AAAAAAAAAAAAAAAAIAAAAaW5kZXguanNQSwECFAMUAAAAAABONHhdAAAAAAAAAAAAAAAACAAAAAAAAAAAAAAAgAEAAAAAaW5kZXguanNQSwUGAAAAAAEAAQA2AAAAJgAAAAAA",
   "base64",
 );
