@@ -86,7 +86,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     const pairs = lines.flatMap((line, i) => (/^\s*[\w-]+: \S/.test(line) ? [i] : []));
     if (pairs.length < 2) return text;
     const [x, y] = [pairs[a % pairs.length]!, pairs[b % pairs.length]!];
-    const split = (line: string) => /^(\s*[\w-]+: )(.*)$/.exec(line)!;
+    const split = (line: string) => /^(\s*[\w-]+: )([\s\S]*)$/.exec(line)!;
     const [, keyX, valueX] = split(lines[x]!);
     const [, keyY, valueY] = split(lines[y]!);
     lines[x] = `${keyX}${valueY}`;

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, type Document, type Node } from "yaml";
 import type { Position } from "../diagnostics.js";
 
 /** A path into a document's value: map keys and sequence indexes. */
@@ -15,7 +15,7 @@ export class DocumentSource {
     /** 0-based index of the document in its file. */
     readonly index: number,
     private readonly document: Document.Parsed,
-    private readonly lines: LineCounter,
+    private readonly lines: LineIndex,
   ) {}
 
   /**
@@ -37,8 +37,7 @@ export class DocumentSource {
   }
 
   positionOf(offset: number): Position {
-    const { line, col } = this.lines.linePos(offset);
-    return { line, column: col };
+    return this.lines.positionOf(offset);
   }
 
   private documentStart(): number {
@@ -63,4 +62,35 @@ function child(node: unknown, step: string | number): { key: Node | null; value:
     return item === undefined ? null : { key: null, value: item };
   }
   return null;
+}
+
+/**
+ * Line starts of one file's text, found only when a position is first asked for. (yaml's
+ * LineCounter is filled by its lexer, which skips line breaks after some syntax errors and
+ * then puts later positions on the wrong line; it also costs every clean parse.)
+ */
+export class LineIndex {
+  private starts: number[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  /** 1-based line and column (in UTF-16 units, as editors count) of a 0-based offset. */
+  positionOf(offset: number): Position {
+    const starts = (this.starts ??= lineStarts(this.text));
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= at) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: at - starts[low]! + 1 };
+  }
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
 }

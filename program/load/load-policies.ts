@@ -1,14 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
-import {
-  isCollection,
-  isPair,
-  isScalar,
-  LineCounter,
-  parseAllDocuments,
-  type Document,
-} from "yaml";
+import { isCollection, isPair, isScalar, parseAllDocuments, type Document } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
-import { DocumentSource } from "./document-source.js";
+import { DocumentSource, LineIndex } from "./document-source.js";
 import { fileProblem, listPolicyFiles, reason, type PolicyFile } from "./policy-files.js";
 
 /** Files larger than this are refused unread: policy files are small, and a huge one is a mistake. */
@@ -57,13 +50,12 @@ export function parsePolicyText(
   documents: LoadedDocument[],
   diagnostics: Diagnostic[],
 ): void {
-  const lines = new LineCounter();
+  const lines = new LineIndex(text);
   let parsed: Document.Parsed[];
   try {
     // logLevel "error": YAML's warnings (such as a map used as a key) would go to the console;
     // the schema check reports what matters about them.
     parsed = parseAllDocuments(text, {
-      lineCounter: lines,
       uniqueKeys: true,
       strict: true,
       logLevel: "error",
