@@ -14,6 +14,8 @@ await build({
     "cli/main": "actions/main.ts",
     // The policy engine as a library, for benchmarks and scripts.
     "program/validate": "program/validate.ts",
+    // The Pulumi program (Pulumi.yaml's main); @pulumi packages stay external.
+    "pulumi/index": "program/pulumi/index.ts",
   },
   outdir: "dist",
   bundle: true,

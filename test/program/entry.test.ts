@@ -1,0 +1,35 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+
+describe("the Pulumi entry (program/pulumi/index.ts)", () => {
+  it("reads the stack config, creates the selected tenants' resources and exports their keys", async () => {
+    const created: string[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          created.push(`${args.type}::${args.name}`);
+          return { id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:mock:${args.name}` } };
+        },
+        call: () => ({}),
+      },
+      "vaultpilot",
+      "dev",
+      false,
+    );
+    pulumi.runtime.setAllConfig({
+      "vaultpilot:policyDir": "policies",
+      "vaultpilot:tenants": JSON.stringify(["initech"]),
+      "vaultpilot:keyDeletionWindowDays": "7",
+    });
+    // Imported only now: the module creates resources when it loads.
+    const entry = (await import("../../program/pulumi/index.js")) as {
+      tenantKeys: Record<string, pulumi.Output<string>>;
+    };
+    const keyArn = await new Promise<string>((resolve) => entry.tenantKeys.initech!.apply(resolve));
+    await pulumi.runtime.disconnect();
+    expect(Object.keys(entry.tenantKeys)).toEqual(["initech"]);
+    expect(keyArn).toBe("arn:mock:initech-key");
+    expect(created).toContain("aws:secretsmanager/secret:Secret::initech/tps-db-secret");
+    expect(created.some((c) => c.includes("acme"))).toBe(false);
+  });
+});
