@@ -20,15 +20,17 @@ describe("positions after a YAML syntax error", () => {
     // Found by the property test: yaml's own line counter skips the line break after the
     // NUL character (in text not read from disk, where it means binary), which put the second document's diagnostics one line too high.
     const text =
+      "#\n   yaml-language-server: $schema=../../../schemas/service.schema.json\n" +
       "apiVersion: vaultpilot.dev/v1\nkind: Service\nmetadata:\n  name: reporting\n  tenant: globex\n" +
-      "spec:\n  runtime:\u0000 ecs\n  reload:\n    ecs: { cluster: globex }\n---\n" +
-      "apiVersion: vaultpilot.dev/v1\nkind: Service\nmetadata:\n  name: mailer\n  tenant: globex\nspec:\n  runtime: gas\n";
+      "spec:\n  runtime:\u0000 ecs\n  reload:\n    ecs: { cluster: globex, service: reporting }\n---\n" +
+      "apiVersion: vaultpilot.dev/v1\nkind: Service\nmetadata:\n  name: mailer\n  tenant: globex\nspec:\n  runtime:";
 
     const result = validateText({ "services.yaml": text });
 
     expect(result.diagnostics.map((d) => `${d.line}:${d.column} ${d.rule}`)).toEqual([
-      "7:3 yaml-syntax",
-      "17:12 schema",
+      "3:1 yaml-syntax",
+      // the empty value after the last "runtime:"; yaml's counter said line 18
+      "19:11 schema",
     ]);
   });
 });
