@@ -3,6 +3,7 @@ import { EXIT, UsageError, type CliIO } from "./io.js";
 import { registerDiscover } from "./discover/command.js";
 import { registerDrift } from "./drift/command.js";
 import { registerPlan, registerStacks } from "./plan/command.js";
+import { registerRotation } from "./rotation/command.js";
 import { registerSummary } from "./validate/summary-command.js";
 import { registerValidate } from "./validate/command.js";
 
@@ -28,6 +29,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode>
   };
   registerValidate(program, io, setExit);
   registerSummary(program, io, setExit);
+  registerRotation(program, io, setExit);
   registerPlan(program, io, setExit);
   registerStacks(program, io, setExit);
   registerDrift(program, io, setExit);

@@ -1,0 +1,49 @@
+import { AwsClients } from "./aws/clients.js";
+import { parseHandlerConfig, type HandlerConfig } from "./config.js";
+import { RotationError, STEPS, type Step } from "./engine.js";
+import { createEngine, type RuntimeOptions } from "./runtime.js";
+
+/** What Secrets Manager sends a rotation function. */
+export interface RotationEvent {
+  readonly Step: string;
+  readonly SecretId: string;
+  readonly ClientRequestToken: string;
+}
+
+let clients: AwsClients | undefined;
+
+/**
+ * The Lambda entry point (dist/rotation/index.js, handler `index.handler`). Configuration comes
+ * from VAULTPILOT_ROTATION (see HandlerConfig); errors are one line and never hold a value.
+ */
+export async function handler(event: RotationEvent): Promise<void> {
+  clients ??= new AwsClients();
+  await handleRotationEvent(event, parseHandlerConfig(process.env.VAULTPILOT_ROTATION), {
+    clients,
+  });
+}
+
+export async function handleRotationEvent(
+  event: RotationEvent,
+  config: HandlerConfig,
+  options: RuntimeOptions = {},
+): Promise<void> {
+  if (!STEPS.includes(event.Step as Step))
+    throw new Error(`unknown rotation step ${JSON.stringify(event.Step)}`);
+  const runtimeClients = options.clients ?? new AwsClients(options.aws);
+  const described = await runtimeClients.secretsManager().send(
+    new (await import("@aws-sdk/client-secrets-manager")).DescribeSecretCommand({
+      SecretId: event.SecretId,
+    }),
+  );
+  const name = described.Name ?? event.SecretId;
+  const secretConfig = config.secrets[name];
+  if (!secretConfig)
+    throw new RotationError(`this rotation function has no configuration for secret ${name}`);
+  const engine = createEngine(event.SecretId, secretConfig, {
+    ...options,
+    clients: runtimeClients,
+    ...(config.retry && !options.retry && { retry: config.retry }),
+  });
+  await engine.step(event.Step as Step, event.ClientRequestToken);
+}

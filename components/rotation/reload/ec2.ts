@@ -1,0 +1,43 @@
+import { ListCommandInvocationsCommand, SendCommandCommand } from "@aws-sdk/client-ssm";
+import type { AwsClients } from "../aws/clients.js";
+import type { Reloader } from "../engine.js";
+import { waitFor, type WaitOptions } from "./wait.js";
+
+const FAILED = new Set(["Cancelled", "TimedOut", "Failed", "Cancelling"]);
+
+/** EC2: an SSM document restarts the application on the tagged instances; wait for every one. */
+export function ec2Reloader(clients: AwsClients, wait: WaitOptions = {}): Reloader {
+  return {
+    async reload(target) {
+      if (target.runtime !== "ec2")
+        throw new Error(`ec2 reloader given a ${target.runtime} target`);
+      const { instanceTags, document, parameters } = target.ec2;
+      const ssm = clients.ssm();
+      const sent = await ssm.send(
+        new SendCommandCommand({
+          DocumentName: document,
+          Targets: Object.entries(instanceTags).map(([key, value]) => ({
+            Key: `tag:${key}`,
+            Values: [value],
+          })),
+          ...(parameters && {
+            Parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, [...v]])),
+          }),
+          Comment: "VaultPilot: reload after secret rotation",
+        }),
+      );
+      const commandId = sent.Command?.CommandId;
+      if (!commandId) throw new Error(`SSM SendCommand of ${document} returned no command id`);
+      await waitFor(`SSM command ${commandId} (${document})`, wait, async () => {
+        const listed = await ssm.send(new ListCommandInvocationsCommand({ CommandId: commandId }));
+        const invocations = listed.CommandInvocations ?? [];
+        const failed = invocations.find((i) => FAILED.has(i.Status ?? ""));
+        if (failed)
+          throw new Error(
+            `SSM command ${commandId} ${failed.Status} on ${failed.InstanceId ?? "an instance"}`,
+          );
+        return invocations.every((i) => i.Status === "Success");
+      });
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { KubeConfig } from "@kubernetes/client-node";
+import { AwsClients, type AwsConfig } from "./aws/clients.js";
+import { secretsManagerStore } from "./aws/secrets-store.js";
+import { snsAlerts } from "./aws/sns-alerts.js";
+import type { RetryPolicy, SecretRotationConfig } from "./config.js";
+import { RotationEngine, type EngineDeps } from "./engine.js";
+import type { AuditEvent, AuditSink } from "./ports.js";
+import { reloaderFor } from "./reload/index.js";
+import type { WaitOptions } from "./reload/wait.js";
+import { strategyFor } from "./strategies/index.js";
+
+export interface RuntimeOptions {
+  readonly aws?: AwsConfig;
+  readonly clients?: AwsClients;
+  readonly audit?: AuditSink;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly wait?: WaitOptions;
+  readonly kubeConfig?: KubeConfig;
+  readonly crashAt?: EngineDeps["crashAt"];
+}
+
+/** Audit events as JSON lines on stdout, where Lambda sends them to CloudWatch Logs. */
+export const stdoutAudit: AuditSink = (event: AuditEvent) => {
+  process.stdout.write(`${JSON.stringify(event)}\n`);
+};
+
+/** The engine wired to AWS, the databases and the reloaders. */
+export function createEngine(
+  secretId: string,
+  config: SecretRotationConfig,
+  options: RuntimeOptions = {},
+): RotationEngine {
+  const clients = options.clients ?? new AwsClients(options.aws);
+  return new RotationEngine(secretId, config, {
+    store: secretsManagerStore(clients),
+    clients,
+    strategy: strategyFor,
+    reloader: (runtime) =>
+      reloaderFor(runtime, clients, {
+        ...(options.wait && { wait: options.wait }),
+        ...(options.kubeConfig && { kubeConfig: options.kubeConfig }),
+      }),
+    ...(config.alertTopicArn && { alerts: snsAlerts(clients, config.alertTopicArn) }),
+    audit: options.audit ?? stdoutAudit,
+    ...(options.retry && { retry: options.retry }),
+    ...(options.crashAt && { crashAt: options.crashAt }),
+  });
+}

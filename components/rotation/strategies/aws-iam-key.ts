@@ -1,0 +1,84 @@
+import {
+  CreateAccessKeyCommand,
+  DeleteAccessKeyCommand,
+  ListAccessKeysCommand,
+  UpdateAccessKeyCommand,
+} from "@aws-sdk/client-iam";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import type { SecretValue, Strategy } from "../strategy.js";
+
+/**
+ * aws-iam-key: {"userName", "accessKeyId", "secretAccessKey"}. createSecret makes a second key
+ * (IAM allows two); finishSecret deactivates, then deletes, the old one. Never more than two.
+ */
+function field(value: SecretValue, name: string): string {
+  const found = value[name];
+  if (typeof found !== "string" || !found)
+    throw new Error(`the aws-iam-key secret has no "${name}" field`);
+  return found;
+}
+
+export const awsIamKey: Strategy = {
+  async create(current, context) {
+    const iam = context.aws.iam();
+    const userName = field(current, "userName");
+    const currentKey = field(current, "accessKeyId");
+    const keys =
+      (await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [];
+    // A key left by an earlier failed rotation would make a third: remove it first.
+    for (const key of keys) {
+      if (key.AccessKeyId && key.AccessKeyId !== currentKey) {
+        await iam.send(
+          new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId }),
+        );
+      }
+    }
+    const made = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    const key = made.AccessKey;
+    if (!key?.AccessKeyId || !key.SecretAccessKey)
+      throw new Error("CreateAccessKey returned no key");
+    return {
+      ...current,
+      userName,
+      accessKeyId: key.AccessKeyId,
+      secretAccessKey: key.SecretAccessKey,
+    };
+  },
+  async set() {},
+  async test(pending, context) {
+    const sts = context.aws.withCredentials({
+      accessKeyId: field(pending, "accessKeyId"),
+      secretAccessKey: field(pending, "secretAccessKey"),
+    });
+    try {
+      await sts.sts().send(new GetCallerIdentityCommand({}));
+    } finally {
+      sts.destroy();
+    }
+  },
+  async retire(old, current, context) {
+    const oldKey = field(old, "accessKeyId");
+    if (oldKey === field(current, "accessKeyId")) return;
+    const iam = context.aws.iam();
+    const userName = field(old, "userName");
+    await iam.send(
+      new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: oldKey, Status: "Inactive" }),
+    );
+    await iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: oldKey }));
+  },
+  async revert(values, context) {
+    const failedKey = field(values.failed, "accessKeyId");
+    if (failedKey === field(values.restore, "accessKeyId")) return;
+    await context.aws
+      .iam()
+      .send(
+        new DeleteAccessKeyCommand({
+          UserName: field(values.failed, "userName"),
+          AccessKeyId: failedKey,
+        }),
+      )
+      .catch((error: { name?: string }) => {
+        if (error.name !== "NoSuchEntityException") throw error;
+      });
+  },
+};
