@@ -120,6 +120,8 @@ export async function driftIssueCommand(
     auth: token,
     baseUrl: io.env.GITHUB_API_URL ?? "https://api.github.com",
     userAgent: "vaultpilot-drift",
+    // Octokit logs failed requests to the console; the one line below says enough.
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
   try {
     const outcome = await syncDriftIssue({ octokit, owner, repo, stack: options.stack }, result, {
