@@ -26,17 +26,6 @@ export function reported(
     }));
 }
 
-/** The 1-based line and column of the `nth` occurrence of `needle` in `text`, as `file:line:col`. */
-export function placeOf(file: string, text: string, needle: string, nth = 0): string {
-  let offset = -1;
-  for (let i = 0; i <= nth; i++) {
-    offset = text.indexOf(needle, offset + 1);
-    if (offset === -1) throw new Error(`"${needle}" occurs fewer than ${nth + 1} times`);
-  }
-  const before = text.slice(0, offset).split("\n");
-  return `${file}:${before.length}:${before.at(-1)!.length + 1}`;
-}
-
 /**
  * A message that follows STYLE.md: quotes each of `values` and, after a ";" or ":", says how to
  * fix it with an imperative or a suggestion.
