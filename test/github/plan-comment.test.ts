@@ -54,7 +54,7 @@ beforeAll(async () => {
       const perPage = Number(url.searchParams.get("per_page") ?? 30);
       const page = Number(url.searchParams.get("page") ?? 1);
       const last = Math.max(1, Math.ceil(comments.length / perPage));
-      const link =
+      const link: Record<string, string> =
         page < last
           ? {
               link: `<${baseUrl}/repos/o/r/issues/7/comments?per_page=${perPage}&page=${page + 1}>; rel="next", <${baseUrl}/repos/o/r/issues/7/comments?per_page=${perPage}&page=${last}>; rel="last"`,
