@@ -1,4 +1,4 @@
-import { ListCommandInvocationsCommand, SendCommandCommand } from "@aws-sdk/client-ssm";
+import { ListCommandsCommand, SendCommandCommand } from "@aws-sdk/client-ssm";
 import type { AwsClients } from "../aws/clients.js";
 import type { Reloader } from "../engine.js";
 import { waitFor, type WaitOptions } from "./wait.js";
@@ -28,15 +28,13 @@ export function ec2Reloader(clients: AwsClients, wait: WaitOptions = {}): Reload
       );
       const commandId = sent.Command?.CommandId;
       if (!commandId) throw new Error(`SSM SendCommand of ${document} returned no command id`);
+      // The command's overall status covers every targeted instance, even ones not yet listed.
       await waitFor(`SSM command ${commandId} (${document})`, wait, async () => {
-        const listed = await ssm.send(new ListCommandInvocationsCommand({ CommandId: commandId }));
-        const invocations = listed.CommandInvocations ?? [];
-        const failed = invocations.find((i) => FAILED.has(i.Status ?? ""));
-        if (failed)
-          throw new Error(
-            `SSM command ${commandId} ${failed.Status} on ${failed.InstanceId ?? "an instance"}`,
-          );
-        return invocations.every((i) => i.Status === "Success");
+        const listed = await ssm.send(new ListCommandsCommand({ CommandId: commandId }));
+        const status = listed.Commands?.[0]?.Status ?? "Pending";
+        if (FAILED.has(status))
+          throw new Error(`SSM command ${commandId} (${document}) ended ${status}`);
+        return status === "Success";
       });
     },
   };
