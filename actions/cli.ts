@@ -2,8 +2,8 @@ import { Command, CommanderError } from "commander";
 import { EXIT, UsageError, type CliIO } from "./io.js";
 import { registerDiscover } from "./discover/command.js";
 import { registerDrift } from "./drift/command.js";
-import { registerPlan, registerStacks } from "./plan/command.js";
 import { registerRotation } from "./rotation/command.js";
+import { registerPlan, registerStacks } from "./plan/command.js";
 import { registerSummary } from "./validate/summary-command.js";
 import { registerValidate } from "./validate/command.js";
 
@@ -21,17 +21,27 @@ export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode>
     .description("Secrets as code: validate, plan, deploy, rotate and audit VaultPilot policies.")
     .version(VERSION, "-V, --version")
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      // One line, like every other usage error: commander's suggestion joins it.
+      outputError: (text, write) =>
+        write(
+          `vaultpilot: ${text
+            .replace(/^error: /, "")
+            .trim()
+            .replace(/\s*\n\s*/g, " ")} (see --help)\n`,
+        ),
+    })
     .allowExcessArguments(false);
   const setExit = (code: ExitCode) => {
     exitCode = code;
   };
   registerValidate(program, io, setExit);
   registerSummary(program, io, setExit);
-  registerRotation(program, io, setExit);
   registerPlan(program, io, setExit);
   registerStacks(program, io, setExit);
+  registerRotation(program, io, setExit);
   registerDrift(program, io, setExit);
   registerDiscover(program, io, setExit);
   try {

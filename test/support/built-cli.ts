@@ -37,14 +37,18 @@ export function buildCli(): void {
   withLock(() => execFileSync("npm", ["run", "build"], { stdio: "ignore" }));
 }
 
-/** Runs bin/vaultpilot.js under the project's Node 22, optionally as another user (`runuser`). */
+/**
+ * Runs bin/vaultpilot.js under the project's Node 22. With `honourFileModes`, root runs it
+ * without the capabilities that let root read any file (setpriv, from util-linux), so a file's
+ * mode bits apply as they do to everyone else, wherever the checkout lives.
+ */
 export function runBuiltCli(
   argv: readonly string[],
-  options: { asUser?: string; env?: Record<string, string> } = {},
+  options: { honourFileModes?: boolean; env?: Record<string, string> } = {},
 ): SpawnSyncReturns<string> {
   const node = ["node_modules/node/bin/node", "bin/vaultpilot.js", ...argv];
-  const [command, ...args] = options.asUser
-    ? ["runuser", "-u", options.asUser, "--", ...node]
+  const [command, ...args] = options.honourFileModes
+    ? ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--", ...node]
     : node;
   return withLock(() =>
     spawnSync(command!, args, {
