@@ -345,3 +345,49 @@ describe("reload of consumers", () => {
     expect((await harness.value("acme/flags", { stage: "AWSCURRENT" })).value).toBe("old");
   });
 });
+
+describe("Lambda handler", () => {
+  it("runs a step for a secret configured in VAULTPILOT_ROTATION, with the SDK configured from the environment", async () => {
+    const { handler } = await import("../../components/rotation/index.js");
+    await harness.createSecret("acme/flags", { value: "old" });
+    const token = await harness.startRotation("acme/flags");
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      VAULTPILOT_ROTATION: JSON.stringify({
+        secrets: { "acme/flags": { ...base, type: "generic" } },
+      }),
+    });
+    const write = process.stdout.write;
+    const lines: string[] = [];
+    process.stdout.write = ((chunk: string) => {
+      lines.push(chunk);
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      for (const Step of ["createSecret", "setSecret", "testSecret", "finishSecret"]) {
+        await handler({ Step, SecretId: "acme/flags", ClientRequestToken: token });
+      }
+      await expect(
+        handler({ Step: "dropSecret", SecretId: "acme/flags", ClientRequestToken: token }),
+      ).rejects.toThrow('unknown rotation step "dropSecret"');
+    } finally {
+      process.stdout.write = write;
+      process.env = saved;
+    }
+    expect((await harness.stages("acme/flags"))[token]).toEqual(["AWSCURRENT"]);
+    const events = lines.map(
+      (line) => JSON.parse(line) as { step: string; outcome: string; tenant: string },
+    );
+    expect(events.filter((e) => e.outcome === "succeeded").map((e) => e.step)).toEqual([
+      "createSecret",
+      "setSecret",
+      "testSecret",
+      "finishSecret",
+    ]);
+    expect(events.every((e) => e.tenant === "acme")).toBe(true);
+  });
+});

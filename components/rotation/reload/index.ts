@@ -15,8 +15,18 @@ export async function reloaderFor(
       return (await import("./ecs.js")).ecsReloader(clients, options.wait);
     case "lambda":
       return (await import("./lambda.js")).lambdaReloader(clients, options.wait);
-    case "kubernetes":
-      return (await import("./kubernetes.js")).kubernetesReloader(options.kubeConfig, options.wait);
+    case "kubernetes": {
+      const loaded = await import("./kubernetes.js").catch((error: { code?: string }) => {
+        // The Lambda bundle leaves the Kubernetes client out (it is three times the 500 KB budget).
+        if (error.code === "MODULE_NOT_FOUND" || error.code === "ERR_MODULE_NOT_FOUND") {
+          throw new Error(
+            "this build has no Kubernetes client: reload Kubernetes consumers with vaultpilot rotate, or in-cluster",
+          );
+        }
+        throw error;
+      });
+      return loaded.kubernetesReloader(options.kubeConfig, options.wait);
+    }
     case "ec2":
       return (await import("./ec2.js")).ec2Reloader(clients, options.wait);
   }
