@@ -13,7 +13,7 @@ export interface DriftOptions {
   readonly stuckAfter: string;
   readonly at?: string;
   readonly concurrency: string;
-  readonly installation: string;
+  readonly installation?: string;
   readonly assumeRole: boolean;
   readonly out?: string;
 }
@@ -50,9 +50,10 @@ export function registerDrift(program: Command, io: CliIO, setExit: (code: numbe
     .option("--at <time>", "evaluate the checks as of this ISO 8601 time instead of now")
     .option("--concurrency <n>", "AWS calls in flight at once", "8")
     .addOption(
-      new Option("--installation <id>", "names this installation in each tenant's ExternalId")
-        .env("VAULTPILOT_INSTALLATION")
-        .default("default"),
+      new Option(
+        "--installation <id>",
+        "names this installation in each tenant's ExternalId (default: the stack's vaultpilot:installation, else \"default\")",
+      ).env("VAULTPILOT_INSTALLATION"),
     )
     .option(
       "--no-assume-role",

@@ -18,7 +18,7 @@ import { readAccount } from "./live/read-account.js";
 import type { LiveAccount } from "./live/state.js";
 import { progressBar } from "./progress.js";
 import { sortFindings, summarize, type DriftResult, type Locate } from "./result.js";
-import { stackTenants } from "./stack.js";
+import { stackScope } from "./stack.js";
 
 export async function driftCommand(dir: string, options: DriftOptions, io: CliIO): Promise<number> {
   try {
@@ -80,14 +80,14 @@ async function runDrift(dir: string, options: DriftOptions, io: CliIO) {
       `the policies in "${dir}" have ${errors} error(s); run vaultpilot validate ${dir}`,
     );
   }
-  const selected = options.stack ? stackTenants(io.cwd, options.stack, model) : undefined;
-  const tenants = expectedState(model, selected);
+  const stack = options.stack ? stackScope(io.cwd, options.stack, model) : undefined;
+  const tenants = expectedState(model, stack?.tenants);
   const live = await readLive(
     tenants,
     { deep: options.deep, concurrency },
     {
       env: io.env,
-      installation: options.installation,
+      installation: options.installation ?? stack?.installation ?? "default",
       assumeRole: options.assumeRole,
     },
     io,
