@@ -1,7 +1,14 @@
 // Builds dist/ with esbuild (run by `npm ci` through `prepare`, and by `npm start`), then links
 // node_modules/.bin/vaultpilot: npm links the bins of dependencies, never the project's own.
 import { build } from "esbuild";
-import { readFileSync, mkdirSync, symlinkSync, lstatSync, unlinkSync } from "node:fs";
+import {
+  readFileSync,
+  mkdirSync,
+  symlinkSync,
+  lstatSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -51,6 +58,9 @@ const lambda = await build({
   metafile: true,
   logLevel: "warning",
 });
+// index.js is CommonJS: in the Lambda zip it stands alone; here the project's "type": "module"
+// would claim it, so the folder says so itself.
+writeFileSync(join(root, "dist", "rotation", "package.json"), '{ "type": "commonjs" }\n');
 const bytes = lambda.metafile.outputs["dist/rotation/index.js"]?.bytes ?? 0;
 console.log(`dist/rotation/index.js: ${(bytes / 1024).toFixed(1)} KB`);
 

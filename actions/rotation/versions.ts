@@ -20,7 +20,9 @@ export async function versionsCommand(
   const target = parseRef(ref);
   const clients = new AwsClients(cliAws(io));
   try {
-    const described = await secretsManagerStore(clients).describe(target.secretId);
+    const described = await secretsManagerStore(clients).describe(target.secretId, {
+      allVersions: true,
+    });
     const all = recentVersions(described, Number.MAX_SAFE_INTEGER);
     const rows: VersionRow[] = all.map((v, i) => ({
       versionId: v.versionId,

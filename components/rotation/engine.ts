@@ -82,7 +82,8 @@ export class RotationEngine {
 
   /** The whole rotation, as `vaultpilot rotate` runs it; returns the new version id. */
   async rotate(): Promise<string> {
-    const described = await this.deps.store.describe(this.secretId);
+    // Every version, unlabelled ones too, so the derived token never lands on an old attempt.
+    const described = await this.deps.store.describe(this.secretId, { allVersions: true });
     const current = currentVersion(described);
     const pending = described.versions.find(
       (v) => v.stages.includes("AWSPENDING") && !v.stages.includes("AWSCURRENT"),
@@ -291,7 +292,7 @@ export class RotationEngine {
 
   /** `vaultpilot rollback`: AWSCURRENT (and the backend) back on `target`, AWSPREVIOUS by default. */
   async rollbackTo(target?: string): Promise<{ from: string; to: string }> {
-    const described = await this.deps.store.describe(this.secretId);
+    const described = await this.deps.store.describe(this.secretId, { allVersions: true });
     const current = currentVersion(described);
     const to = target ?? previousVersion(described);
     if (!to)

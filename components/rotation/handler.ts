@@ -1,3 +1,4 @@
+import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { AwsClients } from "./aws/clients.js";
 import { parseHandlerConfig, type HandlerConfig } from "./config.js";
 import { RotationError, STEPS, type Step } from "./engine.js";
@@ -11,6 +12,8 @@ export interface RotationEvent {
 }
 
 let clients: AwsClients | undefined;
+/** A secret's ARN never changes its name: look each up once per warm Lambda. */
+const names = new Map<string, string>();
 
 /**
  * The Lambda entry point (dist/rotation/index.js, handler `index.handler`). Configuration comes
@@ -31,12 +34,14 @@ export async function handleRotationEvent(
   if (!STEPS.includes(event.Step as Step))
     throw new Error(`unknown rotation step ${JSON.stringify(event.Step)}`);
   const runtimeClients = options.clients ?? new AwsClients(options.aws);
-  const described = await runtimeClients.secretsManager().send(
-    new (await import("@aws-sdk/client-secrets-manager")).DescribeSecretCommand({
-      SecretId: event.SecretId,
-    }),
-  );
-  const name = described.Name ?? event.SecretId;
+  let name = config.secrets[event.SecretId] ? event.SecretId : names.get(event.SecretId);
+  if (!name) {
+    const described = await runtimeClients
+      .secretsManager()
+      .send(new DescribeSecretCommand({ SecretId: event.SecretId }));
+    name = described.Name ?? event.SecretId;
+    names.set(event.SecretId, name);
+  }
   const secretConfig = config.secrets[name];
   if (!secretConfig)
     throw new RotationError(`this rotation function has no configuration for secret ${name}`);

@@ -17,7 +17,11 @@ export interface SecretDescription {
 
 /** Secrets Manager, as far as rotation uses it. */
 export interface SecretStore {
-  describe(secretId: string): Promise<SecretDescription>;
+  /**
+   * The secret and its labelled versions (one DescribeSecret). `allVersions` adds the unlabelled
+   * ones and creation dates (ListSecretVersionIds, paged).
+   */
+  describe(secretId: string, options?: { allVersions?: boolean }): Promise<SecretDescription>;
   /** The value of a version chosen by id and/or stage; undefined when it has none yet. */
   value(
     secretId: string,

@@ -15,22 +15,27 @@ import type { AwsClients } from "./clients.js";
 export function secretsManagerStore(clients: AwsClients): SecretStore {
   const sm = clients.secretsManager();
   return {
-    async describe(secretId): Promise<SecretDescription> {
+    async describe(secretId, options = {}): Promise<SecretDescription> {
       const described = await sm.send(new DescribeSecretCommand({ SecretId: secretId }));
       const versions: VersionInfo[] = [];
-      let NextToken: string | undefined;
-      // ListSecretVersionIds gives creation dates, which DescribeSecret's stage map lacks.
-      do {
-        const page = await sm.send(
-          new ListSecretVersionIdsCommand({
-            SecretId: secretId,
-            IncludeDeprecated: true,
-            NextToken,
-          }),
-        );
-        for (const entry of page.Versions ?? []) versions.push(toVersion(entry));
-        NextToken = page.NextToken || undefined;
-      } while (NextToken);
+      if (options.allVersions) {
+        let NextToken: string | undefined;
+        do {
+          const page = await sm.send(
+            new ListSecretVersionIdsCommand({
+              SecretId: secretId,
+              IncludeDeprecated: true,
+              NextToken,
+            }),
+          );
+          for (const entry of page.Versions ?? []) versions.push(toVersion(entry));
+          NextToken = page.NextToken || undefined;
+        } while (NextToken);
+      } else {
+        for (const [versionId, stages] of Object.entries(described.VersionIdsToStages ?? {})) {
+          versions.push({ versionId, stages });
+        }
+      }
       return {
         arn: described.ARN ?? secretId,
         name: described.Name ?? secretId,

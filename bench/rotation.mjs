@@ -1,0 +1,198 @@
+// npm run bench:rotation: per secret type, the median time of a whole rotation (RotateSecret, then
+// the four steps through the built Lambda bundle) over 10 runs against local moto, PostgreSQL and
+// MariaDB; the AWS API calls the function makes per rotation, counted with SDK middleware; and the
+// bundle's size. Targets: single-user postgres at most 1 s, bundle at most 500 KB.
+import { statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { build } from "esbuild";
+import {
+  IAMClient,
+  CreateRoleCommand,
+  CreateUserCommand,
+  CreateAccessKeyCommand,
+} from "@aws-sdk/client-iam";
+import { LambdaClient, CreateFunctionCommand } from "@aws-sdk/client-lambda";
+import {
+  SecretsManagerClient,
+  CreateSecretCommand,
+  RotateSecretCommand,
+  GetSecretValueCommand,
+} from "@aws-sdk/client-secrets-manager";
+
+const runs = Number(process.env.BENCH_RUNS ?? 10);
+const root = process.cwd();
+const bundlePath = join(root, "dist", "rotation", "index.js");
+const bundleBytes = statSync(bundlePath).size;
+
+// The test support (moto, PostgreSQL, MariaDB starters) is TypeScript: bundle it for this script.
+const support = join(root, ".bench", "rotation-support.mjs");
+await build({
+  stdin: {
+    contents: `export { startMoto } from "./test/support/moto.ts"; export { startPostgres, startMariadb } from "./test/support/databases.ts";`,
+    resolveDir: root,
+    loader: "ts",
+  },
+  outfile: support,
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  packages: "external",
+  logLevel: "warning",
+});
+const { startMoto, startPostgres, startMariadb } = await import(support);
+const { handleRotationEvent } = createRequire(import.meta.url)(bundlePath);
+
+const [moto, pg, maria] = await Promise.all([startMoto(), startPostgres(), startMariadb()]);
+const aws = {
+  region: "us-east-1",
+  endpoint: moto.endpoint,
+  credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+};
+const sm = new SecretsManagerClient(aws);
+const iam = new IAMClient(aws);
+const lambda = new LambdaClient(aws);
+
+try {
+  await moto.configure({ lambda: { use_docker: false } });
+  const role = await iam.send(
+    new CreateRoleCommand({ RoleName: "rotation", AssumeRolePolicyDocument: "{}" }),
+  );
+  const fn = await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: "vaultpilot-rotation",
+      Runtime: "nodejs22.x",
+      Role: role.Role.Arn,
+      Handler: "index.handler",
+      Code: { ZipFile: new Uint8Array([80, 75, 5, 6, ...new Array(18).fill(0)]) },
+    }),
+  );
+
+  const admin = async (db, name) =>
+    (
+      await sm.send(
+        new CreateSecretCommand({
+          Name: name,
+          SecretString: JSON.stringify({
+            engine: db.engine,
+            host: db.host,
+            port: db.port,
+            username: db.admin.username,
+            password: db.admin.password,
+          }),
+        }),
+      )
+    ).ARN;
+  const database = (db, strategy) => async (name) => {
+    await db.createUser("bench", "initial-password");
+    const masterarn = strategy === "alternating" ? await admin(db, `${name}-admin`) : undefined;
+    return {
+      value: {
+        engine: db.engine,
+        host: db.host,
+        port: db.port,
+        username: "bench",
+        password: "initial-password",
+        ...(db.engine === "postgres" && { dbname: "postgres" }),
+        ...(masterarn && { masterarn }),
+      },
+      config: { type: db.engine, strategy },
+    };
+  };
+  let userCount = 0;
+  const cases = [
+    ["postgres single", database(pg, "single")],
+    ["postgres alternating", database(pg, "alternating")],
+    ["mysql single", database(maria, "single")],
+    ["mysql alternating", database(maria, "alternating")],
+    ["api-key", async () => ({ value: { apiKey: "initial" }, config: { type: "api-key" } })],
+    ["webhook", async () => ({ value: { signingSecret: "initial" }, config: { type: "webhook" } })],
+    ["generic", async () => ({ value: { value: "initial" }, config: { type: "generic" } })],
+    [
+      "aws-iam-key",
+      async () => {
+        const userName = `bench-${++userCount}`;
+        await iam.send(new CreateUserCommand({ UserName: userName }));
+        const key = (await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey;
+        return {
+          value: { userName, accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey },
+          config: { type: "aws-iam-key" },
+        };
+      },
+    ],
+  ];
+
+  const rows = [];
+  for (const [label, make] of cases) {
+    const name = `bench/${label.replace(/ /g, "-")}`;
+    const { value, config } = await make(name);
+    await sm.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(value) }));
+    const handlerConfig = {
+      secrets: { [name]: { tenant: "bench", name: label.replace(/ /g, "-"), ...config } },
+    };
+    const times = [];
+    const calls = [];
+    for (let run = 0; run < runs; run++) {
+      let count = 0;
+      const started = process.hrtime.bigint();
+      const token = (
+        await sm.send(
+          new RotateSecretCommand({
+            SecretId: name,
+            RotationLambdaARN: fn.FunctionArn,
+            RotationRules: { AutomaticallyAfterDays: 30 },
+          }),
+        )
+      ).VersionId;
+      for (const Step of ["createSecret", "setSecret", "testSecret", "finishSecret"]) {
+        await handleRotationEvent(
+          { Step, SecretId: name, ClientRequestToken: token },
+          handlerConfig,
+          {
+            aws: { ...aws, onCall: () => count++ },
+            audit: () => {},
+          },
+        );
+      }
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      calls.push(count);
+      const current = await sm.send(
+        new GetSecretValueCommand({ SecretId: name, VersionStage: "AWSCURRENT" }),
+      );
+      if (current.VersionId !== token) throw new Error(`${label}: rotation ${run} did not finish`);
+    }
+    times.sort((a, b) => a - b);
+    const median = (times[Math.floor((runs - 1) / 2)] + times[Math.ceil((runs - 1) / 2)]) / 2;
+    rows.push({
+      label,
+      median,
+      min: times[0],
+      max: times[runs - 1],
+      calls: calls.reduce((a, b) => a + b, 0) / runs,
+    });
+  }
+
+  console.log(
+    `rotation, ${runs} runs per type (local moto + PostgreSQL 15 + MariaDB), through dist/rotation/index.js`,
+  );
+  console.log(
+    `${"type".padEnd(22)}${"median ms".padStart(10)}${"min".padStart(8)}${"max".padStart(8)}${"AWS calls".padStart(11)}`,
+  );
+  for (const r of rows) {
+    console.log(
+      `${r.label.padEnd(22)}${r.median.toFixed(0).padStart(10)}${r.min.toFixed(0).padStart(8)}${r.max.toFixed(0).padStart(8)}${r.calls.toFixed(1).padStart(11)}`,
+    );
+  }
+  const pgSingle = rows.find((r) => r.label === "postgres single");
+  console.log(
+    `postgres single-user: median ${pgSingle.median.toFixed(0)} ms = ${(pgSingle.median / 1000).toFixed(2)}× the 1 s target`,
+  );
+  console.log(
+    `bundle dist/rotation/index.js: ${(bundleBytes / 1024).toFixed(1)} KB = ${(bundleBytes / 1024 / 500).toFixed(2)}× the 500 KB target`,
+  );
+} finally {
+  sm.destroy();
+  iam.destroy();
+  lambda.destroy();
+  await Promise.all([moto.stop(), pg.stop(), maria.stop()]);
+}
