@@ -18,6 +18,9 @@ import { policyTree } from "../support/policy-tree.js";
 import { motoEnv } from "./moto-accounts.js";
 import { seedFromPlan, type PlanResource, type Seeded } from "./seed-from-plan.js";
 import { rotateOnce } from "./seed-from-model.js";
+import { readLive } from "../../actions/drift/drift-command.js";
+import { expectedState } from "../../actions/drift/expected.js";
+import { DRIFT_READER_ACTIONS } from "../../actions/drift/reader-role.js";
 
 const CANARY = "canary-7f3c9a1e-do-not-print";
 const HOUR = 3_600_000;
@@ -328,6 +331,90 @@ describe("vaultpilot drift against what the program deploys", () => {
     } finally {
       tree.remove();
     }
+  });
+});
+
+describe("the live-state reader", () => {
+  async function readAcme(options: { deep?: boolean } = {}) {
+    const calls: string[] = [];
+    const tenants = expectedState(model, new Set(["acme"]));
+    const live = await readLive(
+      tenants,
+      { deep: options.deep ?? false, concurrency: 4 },
+      {
+        env: motoEnv(moto.endpoint),
+        installation: "test",
+        onCall: (service, op) => calls.push(`${service}:${op.replace(/Command$/, "")}`),
+      },
+      { stdout: () => {}, stderr: () => {}, isTTY: false, cwd: process.cwd(), env: {} },
+    );
+    const counts: Record<string, number> = {};
+    for (const call of calls) counts[call] = (counts[call] ?? 0) + 1;
+    return { live, counts };
+  }
+
+  test("reads with one ListSecrets call per 100 secrets, ListAliases pages and two calls per tenant key", async () => {
+    const sdk = await seeded.sdk("acme");
+    for (let i = 0; i < 120; i++) {
+      await sdk.secrets.send(
+        new CreateSecretCommand({ Name: `app/other-${i}`, SecretString: CANARY }),
+      );
+    }
+    const { live, counts } = await readAcme();
+    expect(live[0]!.secrets).toHaveLength(125);
+    expect(counts).toEqual({
+      "sts:AssumeRole": 1,
+      "secretsmanager:ListSecrets": 2,
+      "kms:ListAliases": 1,
+      "kms:DescribeKey": 1,
+      "kms:GetKeyRotationStatus": 1,
+    });
+  });
+
+  test("takes a closer look only at a secret with a rotation in progress, and --deep reads each resource policy", async () => {
+    const { secret, sdk } = await secretSdk("vaultpilot/acme/orders-db");
+    const { RotationLambdaARN } = await sdk.secrets.send(
+      new DescribeSecretCommand({ SecretId: secret.arn }),
+    );
+    await sdk.secrets.send(new RotateSecretCommand({ SecretId: secret.arn, RotationLambdaARN }));
+    const plain = await readAcme();
+    expect(plain.counts["secretsmanager:ListSecretVersionIds"]).toBe(1);
+    expect(plain.counts["secretsmanager:DescribeSecret"]).toBeUndefined();
+    expect(
+      plain.live[0]!.secrets.find((s) => s.name === secret.name)!.pendingCreated,
+    ).toBeInstanceOf(Date);
+    const deep = await readAcme({ deep: true });
+    expect(deep.counts["secretsmanager:GetResourcePolicy"]).toBe(5);
+  });
+
+  test("calls nothing the DriftReaderRole does not allow", async () => {
+    const { counts } = await readAcme({ deep: true });
+    const allowed = new Set<string>(Object.values(DRIFT_READER_ACTIONS).flat());
+    for (const call of Object.keys(counts).filter((c) => !c.startsWith("sts:")))
+      expect(allowed).toContain(call);
+  });
+
+  test("draws a progress bar on a terminal only", async () => {
+    const tty = await runCli(["drift", "policies", "--format", "json"], {
+      env: motoEnv(moto.endpoint),
+      isTTY: true,
+    });
+    expect(tty.stderr).toMatch(/\[#+\] 4\/4 accounts · 13 secrets · 4 keys/);
+    const pipe = await runCli(["drift", "policies", "--format", "json"], {
+      env: motoEnv(moto.endpoint),
+    });
+    expect(pipe.stderr).toBe("");
+  });
+});
+
+describe("vaultpilot drift --help", () => {
+  test("says which checks --deep adds and what they cost, and the exit codes", async () => {
+    const help = await runCli(["drift", "--help"]);
+    expect(help.stdout).toContain("--deep");
+    expect(help.stdout).toContain(
+      "--deep adds one call per secret: its resource policy must deny other tenants.",
+    );
+    expect(help.stdout).toContain("Exit status: 0 no drift, 2 drift found, 1 could not check");
   });
 });
 

@@ -1,0 +1,242 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { checkDrift, describeLiveRules, type CheckOptions } from "../../actions/drift/checks.js";
+import { expectedRotationRules, type ExpectedTenant } from "../../actions/drift/expected.js";
+import { awsReason } from "../../actions/drift/failure.js";
+import type { LiveAccount, LiveSecret } from "../../actions/drift/live/state.js";
+import { rotationRules } from "../../components/aws/rotation-function.js";
+
+const DAY = 86_400_000;
+const T0 = Date.parse("2026-01-01T00:00:00Z");
+const FN = "arn:aws:lambda:us-east-1:111111111111:function:vaultpilot_acme_postgres_rotation";
+
+function tenant(window?: { start: string; durationHours: number }): ExpectedTenant {
+  const rotation = { everyDays: 30, ...(window && { window }) };
+  return {
+    name: "acme",
+    account: "111111111111",
+    region: "us-east-1",
+    keyAlias: "alias/vaultpilot/acme",
+    secrets: [
+      {
+        tenant: "acme",
+        policyName: "orders-db",
+        name: "vaultpilot/acme/orders-db",
+        type: "postgres",
+        tags: {
+          "vaultpilot:tenant": "acme",
+          "vaultpilot:type": "postgres",
+          "vaultpilot:schedule": "monthly",
+        },
+        rotation: { ...rotation, rules: expectedRotationRules(rotation) },
+        functionName: "vaultpilot_acme_postgres_rotation",
+      },
+    ],
+  };
+}
+
+function liveSecret(overrides: Partial<LiveSecret> = {}): LiveSecret {
+  return {
+    arn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:vaultpilot/acme/orders-db-AbCdEf",
+    name: "vaultpilot/acme/orders-db",
+    kmsKeyId: "arn:aws:kms:us-east-1:111111111111:key/k1",
+    tags: {
+      "vaultpilot:tenant": "acme",
+      "vaultpilot:type": "postgres",
+      "vaultpilot:schedule": "monthly",
+    },
+    rotationEnabled: true,
+    rotationLambdaArn: FN,
+    rotationRules: { automaticallyAfterDays: 30 },
+    lastRotatedDate: new Date(T0),
+    createdDate: new Date(T0 - DAY),
+    versionStages: { v1: ["AWSCURRENT"] },
+    ...overrides,
+  };
+}
+
+function live(
+  secrets: LiveSecret[],
+  key: Partial<{ enabled: boolean; rotationEnabled: boolean; alias: boolean }> = {},
+): LiveAccount {
+  return {
+    account: "111111111111",
+    region: "us-east-1",
+    secrets,
+    aliases: new Map(key.alias === false ? [] : [["alias/vaultpilot/acme", "k1"]]),
+    keys: new Map([
+      [
+        "k1",
+        {
+          keyId: "k1",
+          arn: "arn:aws:kms:us-east-1:111111111111:key/k1",
+          enabled: key.enabled ?? true,
+          keyState: key.enabled === false ? "Disabled" : "Enabled",
+          rotationEnabled: key.rotationEnabled ?? true,
+        },
+      ],
+    ]),
+  };
+}
+
+const options = (at: number, graceHours = 24): CheckOptions => ({
+  at: new Date(at),
+  graceHours,
+  stuckHours: 24,
+  deep: false,
+});
+
+function checks(secret: LiveSecret[], at: number, t = tenant(), key = {}, graceHours = 24) {
+  return checkDrift(
+    {
+      tenants: [t],
+      knownTenants: new Set(["acme", "globex"]),
+      declared: new Set(["111111111111/us-east-1/vaultpilot/acme/orders-db"]),
+      live: [live(secret, key)],
+    },
+    options(at, graceHours),
+  ).map((f) => f.check);
+}
+
+describe("checkDrift", () => {
+  test("counts a rotation overdue only after schedule + grace has passed", () => {
+    const deadline = T0 + 30 * DAY + 24 * 3_600_000;
+    expect(checks([liveSecret()], deadline)).toEqual([]);
+    expect(checks([liveSecret()], deadline + 1)).toEqual(["rotation-overdue"]);
+  });
+
+  test("adds the window's hours to the deadline, and uses the creation date of a secret never rotated", () => {
+    const windowed = tenant({ start: "01:00", durationHours: 3 });
+    const deadline = T0 + 30 * DAY + 27 * 3_600_000;
+    expect(checks([liveSecret()], deadline, windowed)).toEqual([]);
+    expect(checks([liveSecret()], deadline + 1, windowed)).toEqual(["rotation-overdue"]);
+    expect(
+      checks([liveSecret({ lastRotatedDate: undefined })], deadline - DAY + 1, windowed),
+    ).toEqual(["rotation-overdue"]);
+  });
+
+  test("accepts the program's cron for a windowed schedule, or the same days alone (what moto keeps), and nothing else", () => {
+    const windowed = tenant({ start: "01:00", durationHours: 3 });
+    const cron = { scheduleExpression: "cron(0 1 1 * ? *)", duration: "3h" };
+    expect(checks([liveSecret({ rotationRules: cron })], T0, windowed)).toEqual([]);
+    expect(
+      checks([liveSecret({ rotationRules: { automaticallyAfterDays: 30 } })], T0, windowed),
+    ).toEqual([]);
+    expect(
+      checks([liveSecret({ rotationRules: { ...cron, duration: "2h" } })], T0, windowed),
+    ).toEqual(["rotation-schedule"]);
+    expect(
+      checks(
+        [
+          liveSecret({
+            rotationRules: { scheduleExpression: "cron(0 4 1 * ? *)", duration: "3h" },
+          }),
+        ],
+        T0,
+        windowed,
+      ),
+    ).toEqual(["rotation-schedule"]);
+    expect(checks([liveSecret({ rotationRules: { automaticallyAfterDays: 7 } })], T0)).toEqual([
+      "rotation-schedule",
+    ]);
+  });
+
+  test("reports a rotation function of another name or account", () => {
+    expect(
+      checks([liveSecret({ rotationLambdaArn: FN.replace("postgres", "mysql") })], T0),
+    ).toEqual(["rotation-function"]);
+    expect(
+      checks([liveSecret({ rotationLambdaArn: FN.replace("111111111111", "222222222222") })], T0),
+    ).toEqual(["rotation-function"]);
+  });
+
+  test("reports a disabled key and a key without rotation, and only the alias when it is gone", () => {
+    expect(checks([liveSecret()], T0, tenant(), { enabled: false })).toEqual(["key-enabled"]);
+    expect(checks([liveSecret()], T0, tenant(), { rotationEnabled: false })).toEqual([
+      "key-rotation",
+    ]);
+    expect(checks([liveSecret()], T0, tenant(), { alias: false })).toEqual(["key-alias"]);
+  });
+
+  test("reports a secret on the account's default key", () => {
+    expect(checks([liveSecret({ kmsKeyId: undefined })], T0)).toEqual(["secret-key"]);
+  });
+
+  test("reports an unmanaged secret of an unknown tenant or of this stack, not of another stack's tenant", () => {
+    const extra = (name: string, tags: Record<string, string> = {}) =>
+      liveSecret({ name, tags, rotationEnabled: false });
+    expect(checks([liveSecret(), extra("vaultpilot/acme/old")], T0)).toEqual(["unmanaged-secret"]);
+    expect(
+      checks([liveSecret(), extra("whatever", { "vaultpilot:tenant": "nobody" })], T0),
+    ).toEqual(["unmanaged-secret"]);
+    expect(checks([liveSecret(), extra("vaultpilot/globex/old")], T0)).toEqual([]);
+    expect(checks([liveSecret(), extra("someone/else")], T0)).toEqual([]);
+  });
+});
+
+describe("expectedRotationRules", () => {
+  test("gives the same rules as the program's rotationRules for every schedule", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 365 }),
+        fc.option(
+          fc.record({
+            hour: fc.integer({ min: 0, max: 23 }),
+            minute: fc.integer({ min: 0, max: 59 }),
+            durationHours: fc.integer({ min: 1, max: 24 }),
+          }),
+        ),
+        (everyDays, w) => {
+          const window = w
+            ? {
+                start: `${String(w.hour).padStart(2, "0")}:${String(w.minute).padStart(2, "0")}`,
+                durationHours: w.durationHours,
+              }
+            : undefined;
+          const schedule = { everyDays, ...(window && { window }) };
+          expect(expectedRotationRules(schedule)).toEqual(rotationRules(schedule));
+        },
+      ),
+    );
+  });
+});
+
+describe("describeLiveRules", () => {
+  test("reads back the interval and window of the program's cron forms", () => {
+    const back = (everyDays: number) =>
+      describeLiveRules(rotationRules({ everyDays, window: { start: "01:30", durationHours: 2 } }));
+    expect(back(1)).toEqual({ everyDays: 1, start: "01:30", durationHours: 2 });
+    expect(back(7)).toEqual({ everyDays: 7, start: "01:30", durationHours: 2 });
+    expect(back(14)).toEqual({ everyDays: 14, start: "01:30", durationHours: 2 });
+    expect(back(30).everyDays).toBe(30);
+    expect(back(90).everyDays).toBe(90);
+    expect(back(365).everyDays).toBe(365);
+    expect(describeLiveRules({ scheduleExpression: "rate(10 days)" })).toEqual({ everyDays: 10 });
+  });
+});
+
+describe("awsReason", () => {
+  test("names throttling past retries, refused credentials and an unreachable endpoint in one line", () => {
+    const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+    expect(awsReason(named("ThrottlingException", "Rate exceeded"))).toBe(
+      "throttled past retries (ThrottlingException: Rate exceeded)",
+    );
+    expect(
+      awsReason(
+        named(
+          "UnrecognizedClientException",
+          "The security token included in the request is invalid.\nmore",
+        ),
+      ),
+    ).toBe(
+      "credentials refused (UnrecognizedClientException: The security token included in the request is invalid.)",
+    );
+    const refused = Object.assign(
+      new AggregateError([
+        Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
+      ]),
+      { code: "ECONNREFUSED" },
+    );
+    expect(awsReason(refused)).toBe("endpoint unreachable (connect ECONNREFUSED 127.0.0.1:9)");
+  });
+});
