@@ -61,6 +61,7 @@ async function discover(options: DiscoverOptions, io: CliIO): Promise<number> {
   }
   const adoption = adopt(live, known);
   const out = resolve(io.cwd, options.out);
+  mkdirSync(out, { recursive: true });
   for (const [file, text] of Object.entries(adoption.files)) {
     const path = join(out, file);
     mkdirSync(dirname(path), { recursive: true });

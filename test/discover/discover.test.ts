@@ -176,6 +176,16 @@ describe("vaultpilot discover", () => {
     expect(readdirSync(out)).toEqual(["tenants"]);
   });
 
+  test("writes nothing and exits 0 on an account with nothing to adopt", async () => {
+    const target = join(out, "new-dir");
+    const run = await runCli(["discover", "--out", target], { env: motoEnv(moto.endpoint) });
+    expect(run.stdout).toMatch(
+      /^adopted 0 secret\(s\) of 0 tenant\(s\) into .* \(0 file\(s\)\); validates\n$/,
+    );
+    expect(run.code).toBe(0);
+    expect(readdirSync(target)).toEqual([]);
+  });
+
   test("exits 1 with one line when the endpoint is unreachable", async () => {
     const run = await runCli(["discover", "--out", out], {
       env: { ...motoEnv("http://127.0.0.1:9"), AWS_MAX_ATTEMPTS: "1" },
