@@ -12,14 +12,26 @@ export function registerDriftIssue(program: Command, io: CliIO, setExit: (code: 
     .requiredOption("--result <file>", "the JSON written by `vaultpilot drift --out`")
     .option("--repo <owner/name>", "the repository (default: $GITHUB_REPOSITORY)")
     .option("--run-url <url>", "a link to the workflow run, put in the issue")
+    .option(
+      "--mask <env...>",
+      "environment variables whose values are replaced by *** in what is posted (Actions does not mask API posts)",
+    )
     .addHelpText(
       "after",
       "\nNeeds GITHUB_TOKEN (issues: write). Finds the stack's issue by its labels (vaultpilot-drift and\n" +
         "drift:<stack>) through the Issues API, every page, never the search API. Opens it on drift, updates\n" +
         "it when the findings change, closes it when a run finds none. GITHUB_API_URL sets the API's base URL.",
     )
-    .action(async (options: { stack: string; result: string; repo?: string; runUrl?: string }) => {
-      const { driftIssueCommand } = await import("../github/drift-issue.js");
-      setExit(await driftIssueCommand(options, io));
-    });
+    .action(
+      async (options: {
+        stack: string;
+        result: string;
+        repo?: string;
+        runUrl?: string;
+        mask?: string[];
+      }) => {
+        const { driftIssueCommand } = await import("../github/drift-issue.js");
+        setExit(await driftIssueCommand(options, io));
+      },
+    );
 }

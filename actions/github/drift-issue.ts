@@ -4,6 +4,7 @@ import { Octokit } from "@octokit/rest";
 import type { CliIO } from "../io.js";
 import { formatMarkdown, MARKDOWN_LIMIT } from "../drift/formats/markdown.js";
 import type { DriftResult } from "../drift/result.js";
+import { maskValues } from "./plan-comment.js";
 
 export const DRIFT_LABEL = "vaultpilot-drift";
 
@@ -44,17 +45,27 @@ export async function findDriftIssue(target: DriftIssueTarget) {
   return issues.find((issue) => !issue.pull_request && (issue.body ?? "").includes(marker(stack)));
 }
 
-export function issueBody(stack: string, result: DriftResult, runUrl?: string): string {
+export function issueBody(
+  stack: string,
+  result: DriftResult,
+  runUrl?: string,
+  mask: readonly string[] = [],
+): string {
   const link = runUrl ? `\n[Workflow run](${runUrl})\n` : "";
   // The body limit is 65,536 characters; the marker and link fit in what formatMarkdown leaves.
-  return `${marker(stack)}\n${formatMarkdown(result, { limit: MARKDOWN_LIMIT - link.length })}${link}`;
+  // Masking only shortens it ("***"); Actions does not mask what the API posts.
+  const markdown = maskValues(
+    formatMarkdown(result, { limit: MARKDOWN_LIMIT - link.length }),
+    mask,
+  );
+  return `${marker(stack)}\n${markdown}${link}`;
 }
 
 /** Opens the issue on drift, updates it while drift lasts, closes it with a comment when it is gone. */
 export async function syncDriftIssue(
   target: DriftIssueTarget,
   result: DriftResult,
-  options: { runUrl?: string } = {},
+  options: { runUrl?: string; mask?: readonly string[] } = {},
 ): Promise<{ action: DriftIssueAction; number?: number }> {
   const { octokit, owner, repo, stack } = target;
   const existing = await findDriftIssue(target);
@@ -75,7 +86,7 @@ export async function syncDriftIssue(
     });
     return { action: "closed", number: existing.number };
   }
-  const body = issueBody(stack, result, options.runUrl);
+  const body = issueBody(stack, result, options.runUrl, options.mask);
   const title = `Drift in stack ${stack}: ${result.summary.findings} finding${result.summary.findings === 1 ? "" : "s"}`;
   if (!existing) {
     const created = await octokit.rest.issues.create({
@@ -94,7 +105,7 @@ export async function syncDriftIssue(
 }
 
 export async function driftIssueCommand(
-  options: { stack: string; result: string; repo?: string; runUrl?: string },
+  options: { stack: string; result: string; repo?: string; runUrl?: string; mask?: string[] },
   io: CliIO,
 ): Promise<number> {
   const fail = (reason: string) => {
@@ -126,6 +137,7 @@ export async function driftIssueCommand(
   try {
     const outcome = await syncDriftIssue({ octokit, owner, repo, stack: options.stack }, result, {
       ...(options.runUrl && { runUrl: options.runUrl }),
+      mask: (options.mask ?? []).map((name) => io.env[name] ?? "").filter((v) => v.length > 0),
     });
     io.stdout(`${outcome.action}${outcome.number ? ` #${outcome.number}` : ""}\n`);
     return 0;

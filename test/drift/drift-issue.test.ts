@@ -143,6 +143,33 @@ describe("vaultpilot drift-issue", () => {
     expect(body).toMatch(/\d+ more findings not shown: see the workflow's drift.json artifact\./);
   });
 
+  test("masks the values of the environment variables named by --mask", async () => {
+    const leaked = {
+      ...finding("vaultpilot/acme/orders-db", "secret-tags"),
+      actual: "owner=tok-123-abc",
+    };
+    const file = join(dir, "mask.json");
+    writeFileSync(file, formatJson(result([leaked])));
+    const run = await runCli(
+      [
+        "drift-issue",
+        "--stack",
+        "prod",
+        "--result",
+        file,
+        "--repo",
+        "octo/infra",
+        "--mask",
+        "LEAKY",
+      ],
+      { env: { GITHUB_TOKEN: "ghs_test", GITHUB_API_URL: server.url, LEAKY: "tok-123-abc" } },
+    );
+    expect(run.code).toBe(0);
+    const posted = JSON.stringify(server.requests.map((r) => r.body));
+    expect(posted).not.toContain("tok-123-abc");
+    expect(server.issues.find((i) => i.number === 101)!.body).toContain("owner=***");
+  });
+
   test("exits 1 with one line when GITHUB_TOKEN is missing or refused", async () => {
     const file = join(dir, "x.json");
     writeFileSync(file, formatJson(result([finding("vaultpilot/acme/orders-db")])));
