@@ -76,7 +76,7 @@ export class RotationEngine {
       ? (previousVersion(described) ?? token)
       : currentVersion(described);
     await this.attempt(described, step, token, current, () =>
-      this.run(step, described, token, current),
+      this.run(step, token, current, options.manual === true),
     );
   }
 
@@ -93,14 +93,11 @@ export class RotationEngine {
     return token;
   }
 
-  private async run(
-    step: Step,
-    described: SecretDescription,
-    token: string,
-    current: string,
-  ): Promise<void> {
+  private async run(step: Step, token: string, current: string, manual: boolean): Promise<void> {
     const strategy = await this.deps.strategy(this.config.type);
     const context = this.context();
+    // Read afresh on every attempt: another run of the same rotation may have moved labels since.
+    const described = await this.deps.store.describe(this.secretId);
     switch (step) {
       case "createSecret": {
         const existing = await this.deps.store.value(this.secretId, { versionId: token });
@@ -108,7 +105,8 @@ export class RotationEngine {
         const currentValue = await this.read({ stage: "AWSCURRENT" });
         const pending = await strategy.create(currentValue, context);
         this.rememberValue(pending);
-        await this.deps.store.putPending(this.secretId, token, JSON.stringify(pending));
+        if (manual) await this.claim(token, JSON.stringify(pending), described);
+        else await this.deps.store.putPending(this.secretId, token, JSON.stringify(pending));
         this.deps.crashAt?.("createSecret:after-put");
         return;
       }
@@ -127,13 +125,40 @@ export class RotationEngine {
           await this.deps.store.moveStage(this.secretId, "AWSCURRENT", token, current);
           this.deps.crashAt?.("finishSecret:after-move");
         }
-        await this.deps.store.moveStage(this.secretId, "AWSPENDING", undefined, token);
+        if (holderOf(described, "AWSPENDING") === token) {
+          await this.deps.store.moveStage(this.secretId, "AWSPENDING", undefined, token);
+        }
         const now = await this.read({ versionId: token });
         await this.reloadConsumers(described, token);
         if (strategy.retire) await strategy.retire(old, now, context);
         return;
       }
     }
+  }
+
+  /**
+   * The CLI's createSecret, without Secrets Manager's RotateSecret to serialise it: the version is
+   * written under a label of its own first, which fails (ResourceExistsException) for whichever of
+   * two simultaneous runs comes second; only the winner stages it AWSPENDING.
+   */
+  private async claim(token: string, value: string, described: SecretDescription): Promise<void> {
+    try {
+      await this.deps.store.putVersion(this.secretId, token, value, CLAIM_STAGE);
+    } catch (error) {
+      if ((error as { name?: string }).name === "ResourceExistsException") {
+        throw new ConcurrentRotation(
+          `another rotation of ${described.name} is writing version ${token}; nothing was changed`,
+        );
+      }
+      throw error;
+    }
+    await this.deps.store.moveStage(
+      this.secretId,
+      "AWSPENDING",
+      token,
+      holderOf(described, "AWSPENDING"),
+    );
+    await this.deps.store.moveStage(this.secretId, CLAIM_STAGE, undefined, token);
   }
 
   /** Runs a step with retries; when they are spent, rolls back, alerts and throws. */
@@ -156,7 +181,7 @@ export class RotationEngine {
         },
         this.deps.retry,
         (n, error, willRetry) => {
-          if (isCrash(error)) throw error;
+          if (passesThrough(error)) throw error;
           this.emit(
             described,
             step,
@@ -171,7 +196,7 @@ export class RotationEngine {
       );
       this.emit(described, step, "succeeded", attempt, Date.now() - started, token);
     } catch (error) {
-      if (isCrash(error)) throw error;
+      if (passesThrough(error)) throw error;
       const reason = this.describeError(error);
       if (options.rollbackOnFailure === false)
         throw new RotationError(`${step} of ${described.name} failed: ${reason}`);
@@ -458,8 +483,19 @@ export function manualToken(current: string, described: SecretDescription): stri
   }
 }
 
-/** The crash simulation must pass through retries and rollback untouched. */
+/** A simulated crash and a stopped concurrent run pass through retries and rollback untouched. */
 export class SimulatedCrash extends Error {}
-function isCrash(error: unknown): boolean {
+/** The label `vaultpilot rotate` writes a new version under before it stages it AWSPENDING. */
+export const CLAIM_STAGE = "VAULTPILOT_CLAIM";
+
+/** A second run of the same rotation stopped before it changed anything: no rollback. */
+export class ConcurrentRotation extends RotationError {}
+
+function holderOf(described: SecretDescription, stage: string): string | undefined {
+  return described.versions.find((v) => v.stages.includes(stage))?.versionId;
+}
+
+function passesThrough(error: unknown): boolean {
+  if (error instanceof ConcurrentRotation) return true;
   return error instanceof SimulatedCrash;
 }

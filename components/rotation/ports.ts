@@ -28,6 +28,8 @@ export interface SecretStore {
     select: { versionId?: string; stage?: string },
   ): Promise<string | undefined>;
   putPending(secretId: string, token: string, value: string): Promise<void>;
+  /** A new version under one label of our own; ResourceExistsException if the token holds another value. */
+  putVersion(secretId: string, token: string, value: string, stage: string): Promise<void>;
   /** Moves `stage` to `toVersion`, off `fromVersion` when given. */
   moveStage(
     secretId: string,

@@ -68,6 +68,16 @@ export function secretsManagerStore(clients: AwsClients): SecretStore {
         }),
       );
     },
+    async putVersion(secretId, token, value, stage) {
+      await sm.send(
+        new PutSecretValueCommand({
+          SecretId: secretId,
+          ClientRequestToken: token,
+          SecretString: value,
+          VersionStages: [stage],
+        }),
+      );
+    },
     async moveStage(secretId, stage, toVersion, fromVersion) {
       await sm.send(
         new UpdateSecretVersionStageCommand({
