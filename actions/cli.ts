@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, UsageError, type CliIO } from "./io.js";
 import { registerDiscover } from "./discover/command.js";
-import { registerDrift } from "./drift/command.js";
+import { DRIFT_EXIT, registerDrift } from "./drift/command.js";
 import { registerRotation } from "./rotation/command.js";
 import { registerPlan, registerStacks } from "./plan/command.js";
 import { registerSummary } from "./validate/summary-command.js";
@@ -44,20 +44,22 @@ export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode>
   registerRotation(program, io, setExit);
   registerDrift(program, io, setExit);
   registerDiscover(program, io, setExit);
+  // drift's 2 means "drift found", so a run that could not even start is its 1: never clean, never drift.
+  const failed = argv[0] === "drift" ? DRIFT_EXIT.failed : EXIT.usage;
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.clean : EXIT.usage;
+      return error.exitCode === 0 ? EXIT.clean : failed;
     }
     if (error instanceof UsageError) {
       io.stderr(`vaultpilot: ${error.message}\n`);
-      return EXIT.usage;
+      return failed;
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`vaultpilot: internal error: ${message}\n`);
-    return EXIT.usage;
+    return failed;
   }
 }
 
