@@ -42,6 +42,15 @@ export async function redact(value: unknown): Promise<unknown> {
     const path: unknown = await record.path;
     return { archive: typeof path === "string" ? path : "[asset]" };
   }
+  // An AssetArchive (its members by name) and a StringAsset (its text: the rotation function's
+  // configuration, which holds no secret value), so the plan shows what the package will contain.
+  if ("assets" in record && record.assets instanceof Promise) {
+    return { assets: await redact(await record.assets) };
+  }
+  if ("text" in record && record.text instanceof Promise) {
+    const text: unknown = await record.text;
+    return { text: typeof text === "string" ? text : "[asset]" };
+  }
   if (record[SIG_KEY] !== undefined) return `[${String(record[SIG_KEY]).slice(0, 8)}]`;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(record).sort()) out[key] = await redact(record[key]);

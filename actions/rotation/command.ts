@@ -13,7 +13,10 @@ export function registerRotation(program: Command, io: CliIO, setExit: (code: nu
     .description(
       "Rotate one secret now, running the same four steps as the rotation Lambda, then reload its consumers.",
     )
-    .argument("<tenant/secret>", "the secret, as <tenant>/<name> (its Secrets Manager name)")
+    .argument(
+      "<tenant/secret>",
+      "the secret, as <tenant>/<name> (Secrets Manager name vaultpilot/<tenant>/<name>)",
+    )
     .option(...POLICIES)
     .option(
       "--no-reload",
@@ -22,7 +25,7 @@ export function registerRotation(program: Command, io: CliIO, setExit: (code: nu
     .addOption(
       new Option("--alert-topic <arn>", "SNS topic for critical alerts").default(
         undefined,
-        "vaultpilot-<tenant>-alerts in the tenant's account",
+        "the tenant's RotationAlarms topic, vaultpilot_<tenant>_rotation-alarms",
       ),
     )
     .addHelpText(

@@ -1,15 +1,26 @@
 import { resolve } from "node:path";
 import { awsConfigFromEnv, type AwsConfig } from "../../components/rotation/aws/clients.js";
-import { rotationConfigFor, type SecretRotationConfig } from "../../components/rotation/config.js";
+import { topicArn } from "../../components/aws/naming.js";
+import {
+  rotationConfigFor,
+  secretId,
+  type SecretRotationConfig,
+} from "../../components/rotation/config.js";
 import type { AuditSink } from "../../components/rotation/ports.js";
 import type { RuntimeOptions } from "../../components/rotation/runtime.js";
 import { validatePolicies } from "../../program/validate.js";
 import { UsageError, type CliIO } from "../io.js";
 
+/**
+ * `<tenant>/<secret>` as the policies name it; `secretId` is the Secrets Manager name the Pulumi
+ * program gives that secret (`vaultpilot/<tenant>/<secret>`, from components/aws/naming.ts).
+ */
 export function parseRef(ref: string): { tenant: string; name: string; secretId: string } {
   const match = /^([a-z][a-z0-9-]{1,30}[a-z0-9])\/([a-z][a-z0-9-]{1,30}[a-z0-9])$/.exec(ref);
   if (!match) throw new UsageError(`"${ref}" is not <tenant>/<secret>, such as acme/orders-db`);
-  return { tenant: match[1]!, name: match[2]!, secretId: ref };
+  const tenant = match[1]!;
+  const name = match[2]!;
+  return { tenant, name, secretId: secretId(tenant, name) };
 }
 
 /** The secret's rotation settings from the policies; a one-line usage error when absent. */
@@ -32,7 +43,7 @@ export function loadSecretConfig(
   const alertTopicArn =
     options.alertTopic ??
     io.env.VAULTPILOT_ALERT_TOPIC_ARN ??
-    `arn:aws:sns:${tenant.aws.region}:${tenant.aws.account}:vaultpilot-${tenant.name}-alerts`;
+    topicArn({ tenant: tenant.name, account: tenant.aws.account, region: tenant.aws.region });
   const config = rotationConfigFor(secret, { alertTopicArn });
   return options.reload ? config : { ...config, reload: [] };
 }

@@ -62,3 +62,31 @@ export const failureRuleArn = (s: TenantScope) =>
   `arn:aws:events:${s.region}:${s.account}:rule/${failureRuleName(s.tenant)}`;
 export const errorAlarmArnPattern = (s: TenantScope) =>
   `arn:aws:cloudwatch:${s.region}:${s.account}:alarm:vaultpilot_${s.tenant}_*`;
+
+/**
+ * The IAM user whose access keys an aws-iam-key secret holds: named after the tenant and the
+ * secret, under the path `/vaultpilot/<tenant>/`, so the rotation role can be scoped to exactly it.
+ * The secret's value must name this user (`userName`); the program does not create the user.
+ */
+export const iamKeyUserPath = (tenant: string) => `/vaultpilot/${tenant}/`;
+export const iamKeyUserName = (tenant: string, secret: string) =>
+  fitName(`vaultpilot.${tenant}.${secret}`, 64);
+export const iamKeyUserArn = (s: TenantScope, secret: string) =>
+  `arn:aws:iam::${s.account}:user${iamKeyUserPath(s.tenant)}${iamKeyUserName(s.tenant, secret)}`;
+
+/** A name the policies give, or the ARN they may give instead. */
+const lastPart = (nameOrArn: string, separator: string) =>
+  nameOrArn.startsWith("arn:") ? nameOrArn.slice(nameOrArn.lastIndexOf(separator) + 1) : nameOrArn;
+
+/** Consumers the rotation function reloads, in the tenant's account and region. */
+export const ecsServiceArn = (s: TenantScope, cluster: string, service: string) =>
+  `arn:aws:ecs:${s.region}:${s.account}:service/${lastPart(cluster, "/")}/${lastPart(service, "/")}`;
+export const lambdaFunctionArn = (s: TenantScope, fn: string) =>
+  fn.startsWith("arn:") ? fn : `arn:aws:lambda:${s.region}:${s.account}:function:${fn}`;
+/** AWS's own documents (`AWS-…`) have no account in their ARN. */
+export const ssmDocumentArn = (s: TenantScope, document: string) =>
+  document.startsWith("arn:")
+    ? document
+    : `arn:aws:ssm:${s.region}:${document.startsWith("AWS-") ? "" : s.account}:document/${document}`;
+export const ec2InstancesArnPattern = (s: TenantScope) =>
+  `arn:aws:ec2:${s.region}:${s.account}:instance/*`;

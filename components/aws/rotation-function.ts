@@ -4,8 +4,18 @@ import { Role, RolePolicy } from "@pulumi/aws/iam/index.js";
 import { Function as LambdaFunction, Permission } from "@pulumi/aws/lambda/index.js";
 import { SecretRotation } from "@pulumi/aws/secretsmanager/index.js";
 import { Queue } from "@pulumi/aws/sqs/index.js";
+import {
+  CONFIG_FILE,
+  handlerConfigFor,
+  type HandlerConfig,
+  type SecretRotationConfig,
+} from "../rotation/config.js";
 import { VaultpilotComponent } from "./component.js";
 import {
+  ec2InstancesArnPattern,
+  ecsServiceArn,
+  iamKeyUserArn,
+  lambdaFunctionArn,
   logGroupArn,
   queueArn,
   rotationFunctionName,
@@ -13,6 +23,7 @@ import {
   rotationQueueName,
   rotationRoleName,
   secretArnPattern,
+  ssmDocumentArn,
   type TenantScope,
 } from "./naming.js";
 import type { PolicyDocument, PolicyStatement } from "./policy-document.js";
@@ -56,8 +67,98 @@ export function rotationRules(schedule: RotationScheduleInput): RotationRules {
   return { scheduleExpression: `cron(${cron})`, duration: `${window.durationHours}h` };
 }
 
+/** What the role must reach for one secret: the runtime's configuration of it, and its master secret. */
+export interface RotatedSecret {
+  /** The policy's secret name. */
+  readonly name: string;
+  /** Alternating databases: the administrator secret (a policy name) whose AWSCURRENT the function reads. */
+  readonly masterSecret?: string;
+  /** Consumers to reload after finishSecret, as in the runtime's configuration. */
+  readonly reload?: SecretRotationConfig["reload"];
+  /** Where critical alerts go, as in the runtime's configuration. */
+  readonly alertTopicArn?: string;
+}
+
+const unique = <T>(values: readonly T[]) => [...new Set(values)];
+
+/** Reloading consumers: exactly the services, functions, documents and tagged instances the configuration names. */
+export function reloadStatements(
+  scope: TenantScope,
+  secrets: readonly RotatedSecret[],
+): PolicyStatement[] {
+  const targets = secrets.flatMap((s) => s.reload ?? []);
+  const statements: PolicyStatement[] = [];
+  const services = unique(
+    targets.flatMap((t) =>
+      t.runtime === "ecs" ? [ecsServiceArn(scope, t.ecs.cluster, t.ecs.service)] : [],
+    ),
+  );
+  if (services.length > 0) {
+    statements.push({
+      Sid: "ReloadEcsServices",
+      Effect: "Allow",
+      Action: ["ecs:DescribeServices", "ecs:UpdateService"],
+      Resource: services,
+    });
+  }
+  const lambdas = targets.flatMap((t) => (t.runtime === "lambda" ? [t.lambda] : []));
+  if (lambdas.length > 0) {
+    statements.push({
+      Sid: "ReloadLambdaFunctions",
+      Effect: "Allow",
+      Action: ["lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration"],
+      Resource: unique(lambdas.map((l) => lambdaFunctionArn(scope, l.function))),
+    });
+  }
+  const checked = lambdas.filter((l) => l.healthCheck === true);
+  if (checked.length > 0) {
+    statements.push({
+      Sid: "HealthCheckLambdaFunctions",
+      Effect: "Allow",
+      Action: ["lambda:InvokeFunction"],
+      Resource: unique(checked.map((l) => lambdaFunctionArn(scope, l.function))),
+    });
+  }
+  const ec2 = targets.flatMap((t) => (t.runtime === "ec2" ? [t.ec2] : []));
+  if (ec2.length > 0) {
+    statements.push({
+      Sid: "ReloadEc2RunDocuments",
+      Effect: "Allow",
+      Action: ["ssm:SendCommand"],
+      Resource: unique(ec2.map((e) => ssmDocumentArn(scope, e.document))),
+    });
+    // SendCommand authorizes each targeted instance too: only instances with every tag of one target.
+    const tagSets = unique(ec2.map((e) => JSON.stringify(Object.entries(e.instanceTags).sort())));
+    tagSets.forEach((tags, i) => {
+      statements.push({
+        Sid: `ReloadEc2TaggedInstances${i + 1}`,
+        Effect: "Allow",
+        Action: ["ssm:SendCommand"],
+        Resource: ec2InstancesArnPattern(scope),
+        Condition: {
+          StringEquals: Object.fromEntries(
+            (JSON.parse(tags) as [string, string][]).map(([k, v]) => [`ssm:resourceTag/${k}`, v]),
+          ),
+        },
+      });
+    });
+    statements.push({
+      // ListCommands has no resource type in the service authorization reference: "*" only.
+      Sid: "WatchReloadCommands",
+      Effect: "Allow",
+      Action: ["ssm:ListCommands"],
+      Resource: "*",
+    });
+  }
+  return statements;
+}
+
 /** Extra actions a secret type's rotation needs beyond Secrets Manager, scoped to the tenant. */
-export function typeSpecificStatements(scope: TenantScope, secretType: string): PolicyStatement[] {
+export function typeSpecificStatements(
+  scope: TenantScope,
+  secretType: string,
+  secrets: readonly RotatedSecret[],
+): PolicyStatement[] {
   if (secretType === "aws-iam-key") {
     return [
       {
@@ -69,66 +170,110 @@ export function typeSpecificStatements(scope: TenantScope, secretType: string): 
           "iam:ListAccessKeys",
           "iam:UpdateAccessKey",
         ],
-        Resource: `arn:aws:iam::${scope.account}:user/vaultpilot/${scope.tenant}/*`,
+        Resource: secrets.map((s) => iamKeyUserArn(scope, s.name)),
       },
     ];
   }
-  return [];
+  return [
+    {
+      // GetRandomPassword acts on no resource: AWS accepts only "*" here.
+      Sid: "GeneratePasswords",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetRandomPassword"],
+      Resource: "*",
+    },
+  ];
 }
 
-/** The rotation function's own permissions: its secrets, its key (through Secrets Manager), its logs and queue. */
+/**
+ * The rotation function's own permissions: exactly what the runtime calls for these secrets (their
+ * versions, master secrets, passwords, the tenant's key through Secrets Manager and SNS, alerts,
+ * reloads, IAM keys), and its logs and queue.
+ */
 export function rotationFunctionPolicy(args: {
   scope: TenantScope;
   secretType: string;
-  secretNames: readonly string[];
+  secrets: readonly RotatedSecret[];
   kmsKeyArn: string;
 }): PolicyDocument {
-  const { scope } = args;
-  return {
-    Version: "2012-10-17",
-    Statement: [
+  const { scope, secrets } = args;
+  const masters = unique(secrets.flatMap((s) => (s.masterSecret ? [s.masterSecret] : [])));
+  const topics = unique(secrets.flatMap((s) => (s.alertTopicArn ? [s.alertTopicArn] : [])));
+  const viaService = (service: string) => ({
+    StringEquals: { "kms:ViaService": `${service}.${scope.region}.amazonaws.com` },
+  });
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "RotateTheseSecrets",
+      Effect: "Allow",
+      Action: [
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:UpdateSecretVersionStage",
+      ],
+      Resource: secrets.map((s) => secretArnPattern(scope, s.name)),
+    },
+  ];
+  if (masters.length > 0) {
+    statements.push({
+      Sid: "ReadMasterSecrets",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: masters.map((m) => secretArnPattern(scope, m)),
+    });
+  }
+  statements.push(...typeSpecificStatements(scope, args.secretType, secrets), {
+    Sid: "UseTenantKeyThroughSecretsManager",
+    Effect: "Allow",
+    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+    Resource: args.kmsKeyArn,
+    Condition: viaService("secretsmanager"),
+  });
+  if (topics.length > 0) {
+    statements.push(
+      { Sid: "PublishAlerts", Effect: "Allow", Action: ["sns:Publish"], Resource: topics },
       {
-        Sid: "RotateTheseSecrets",
+        // The alarm topic is encrypted with the tenant's key: publishing needs it, through SNS only.
+        Sid: "UseTenantKeyThroughSns",
         Effect: "Allow",
-        Action: [
-          "secretsmanager:DescribeSecret",
-          "secretsmanager:GetSecretValue",
-          "secretsmanager:PutSecretValue",
-          "secretsmanager:UpdateSecretVersionStage",
-        ],
-        Resource: args.secretNames.map((s) => secretArnPattern(scope, s)),
-      },
-      {
-        // GetRandomPassword acts on no resource: AWS accepts only "*" here.
-        Sid: "GeneratePasswords",
-        Effect: "Allow",
-        Action: ["secretsmanager:GetRandomPassword"],
-        Resource: "*",
-      },
-      {
-        Sid: "UseTenantKeyThroughSecretsManager",
-        Effect: "Allow",
-        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: args.kmsKeyArn,
-        Condition: {
-          StringEquals: { "kms:ViaService": `secretsmanager.${scope.region}.amazonaws.com` },
-        },
+        Condition: viaService("sns"),
       },
-      {
-        Sid: "WriteOwnLogs",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: `${logGroupArn(scope, args.secretType)}:*`,
-      },
-      {
-        Sid: "DeadLetters",
-        Effect: "Allow",
-        Action: ["sqs:SendMessage"],
-        Resource: queueArn(scope, args.secretType),
-      },
-      ...typeSpecificStatements(scope, args.secretType),
-    ],
-  };
+    );
+  }
+  statements.push(
+    ...reloadStatements(scope, secrets),
+    {
+      Sid: "WriteOwnLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: `${logGroupArn(scope, args.secretType)}:*`,
+    },
+    {
+      Sid: "DeadLetters",
+      Effect: "Allow",
+      Action: ["sqs:SendMessage"],
+      Resource: queueArn(scope, args.secretType),
+    },
+  );
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * The deployment package: the runtime's bundle at the root (FileArchive nested under ".") and,
+ * beside index.js, rotation-config.json with every secret's configuration (Lambda's environment is
+ * limited to 4 KB, too little for a tenant's 100 secrets). Only policy data, never a secret value.
+ */
+export function rotationPackage(
+  config: HandlerConfig,
+  bundleDir = ROTATION_BUNDLE_DIR,
+): pulumi.asset.AssetArchive {
+  return new pulumi.asset.AssetArchive({
+    ".": new pulumi.asset.FileArchive(bundleDir),
+    [CONFIG_FILE]: new pulumi.asset.StringAsset(`${JSON.stringify(config, null, 2)}\n`),
+  });
 }
 
 /** Only Lambda may assume the role, and only for functions of the tenant's account. */
@@ -156,19 +301,24 @@ export interface RotationFunctionArgs {
     readonly name: string;
     readonly secretId: pulumi.Input<string>;
     readonly schedule: RotationScheduleInput;
+    /** What the runtime needs to rotate it (`rotationConfigFor`): shipped in the package, and scopes the role. */
+    readonly config: SecretRotationConfig;
+    /** Alternating databases: the master secret's policy name, which the function reads. */
+    readonly masterSecret?: string;
   }[];
   /** The tenant's key: encrypts the log group, and the function uses it through Secrets Manager. */
   readonly kmsKeyArn: pulumi.Input<string>;
   /**
    * The deployment package.
-   * @default - the directory `dist/rotation` (the rotation runtime's bundle), zipped
+   * @default - `rotationPackage`: the directory `dist/rotation` (the rotation runtime's bundle) with
+   * the secrets' configuration as rotation-config.json beside index.js
    */
   readonly code?: pulumi.asset.Archive;
   /** @default "index.handler" */
   readonly handler?: string;
   /** @default "nodejs22.x" */
   readonly runtime?: string;
-  /** @default 60 */
+  /** Seconds; reloads wait up to 5 minutes per consumer, so Lambda's maximum. @default 900 */
   readonly timeoutSeconds?: number;
   /** @default 256 */
   readonly memorySize?: number;
@@ -195,10 +345,10 @@ export class RotationFunction extends VaultpilotComponent {
       opts,
     );
     const { scope, secretType } = args;
-    const code = args.code ?? new pulumi.asset.FileArchive(ROTATION_BUNDLE_DIR);
+    const code = args.code ?? rotationPackage(handlerConfigFor(args.secrets.map((s) => s.config)));
     const handler = args.handler ?? ROTATION_HANDLER;
     const runtime = args.runtime ?? "nodejs22.x";
-    const timeout = args.timeoutSeconds ?? 60;
+    const timeout = args.timeoutSeconds ?? 900;
     const memorySize = args.memorySize ?? 256;
     const retentionInDays = args.logRetentionDays ?? 365;
     const tags = { "vaultpilot:tenant": scope.tenant, "vaultpilot:type": secretType };
@@ -222,7 +372,10 @@ export class RotationFunction extends VaultpilotComponent {
             rotationFunctionPolicy({
               scope,
               secretType,
-              secretNames: args.secrets.map((s) => s.name),
+              secrets: args.secrets.map((s) => ({
+                ...s.config,
+                ...(s.masterSecret && { masterSecret: s.masterSecret }),
+              })),
               kmsKeyArn,
             }),
           ),

@@ -89,6 +89,21 @@ export function tenantKeyPolicy(args: {
         ArnEquals: { "aws:PrincipalArn": [...args.rotationRoleArns] },
       },
     });
+    statements.push({
+      // Their critical alerts go to the tenant's alarm topic, which this key encrypts.
+      Sid: "RotationFunctionsPublishThroughSns",
+      Effect: "Allow",
+      Principal: root,
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": `sns.${scope.region}.amazonaws.com`,
+          "kms:CallerAccount": scope.account,
+        },
+        ArnEquals: { "aws:PrincipalArn": [...args.rotationRoleArns] },
+      },
+    });
   }
   statements.push(
     {

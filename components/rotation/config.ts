@@ -1,14 +1,17 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { secretName } from "../aws/naming.js";
 import type { Secret, ServiceReload } from "../../program/model.js";
 import type { DatabaseStrategy, SecretType } from "../../program/documents.js";
 
 /**
  * What the rotation runtime needs to know about one secret, beyond its value: built from the
- * policy model by `rotationConfigFor`, and handed to the Lambda as JSON in the
- * VAULTPILOT_ROTATION environment variable (see `HandlerConfig`).
+ * policy model by `rotationConfigFor`, and shipped to the Lambda as `rotation-config.json` inside
+ * its deployment package (see `HandlerConfig`, `loadHandlerConfig`). Never a secret value.
  */
 export interface SecretRotationConfig {
   readonly tenant: string;
-  /** The policy's secret name; the Secrets Manager secret is `<tenant>/<name>`. */
+  /** The policy's secret name; the Secrets Manager secret is `vaultpilot/<tenant>/<name>` (`secretId`). */
   readonly name: string;
   readonly type: SecretType;
   /** postgres and mysql only. @default "single" */
@@ -30,7 +33,7 @@ export interface SecretRotationConfig {
 /** One consumer to reload: its service name, for audit events, and how. */
 export type ReloadTarget = { readonly service: string } & ServiceReload;
 
-/** The Lambda's configuration: every secret it rotates, by Secrets Manager name. */
+/** The Lambda's configuration: every secret it rotates, by Secrets Manager name (`secretId`). */
 export interface HandlerConfig {
   readonly secrets: Readonly<Record<string, SecretRotationConfig>>;
   readonly retry?: Partial<RetryPolicy>;
@@ -45,9 +48,31 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, firstDelayMs: 2000 };
 
-/** The Secrets Manager name VaultPilot gives a policy secret. */
+/** The Secrets Manager name the Pulumi program gives a policy secret (components/aws/naming.ts). */
 export function secretId(tenant: string, name: string): string {
-  return `${tenant}/${name}`;
+  return secretName(tenant, name);
+}
+
+/** The file, next to the handler at the root of the deployment package, that holds `HandlerConfig`. */
+export const CONFIG_FILE = "rotation-config.json";
+
+/** The rotation function's configuration for the secrets it rotates, keyed by Secrets Manager name. */
+export function handlerConfigFor(secrets: readonly SecretRotationConfig[]): HandlerConfig {
+  return { secrets: Object.fromEntries(secrets.map((s) => [secretId(s.tenant, s.name), s])) };
+}
+
+/**
+ * The configuration the deployed function finds beside its code (`$LAMBDA_TASK_ROOT/rotation-config.json`,
+ * written by the RotationFunction component: a business tenant's 100 secrets do not fit Lambda's
+ * 4 KB of environment); without that file, the VAULTPILOT_ROTATION variable (tests, other packagings).
+ */
+export function loadHandlerConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): HandlerConfig {
+  const root = env.LAMBDA_TASK_ROOT;
+  const file = root ? join(root, CONFIG_FILE) : undefined;
+  if (file && existsSync(file)) return parseHandlerConfig(readFileSync(file, "utf8"), CONFIG_FILE);
+  return parseHandlerConfig(env.VAULTPILOT_ROTATION);
 }
 
 /** The runtime configuration of a model secret, for the Pulumi program and the CLI. */
@@ -73,22 +98,27 @@ export function rotationConfigFor(
   };
 }
 
-/** Reads VAULTPILOT_ROTATION; a one-line error names what is wrong, never a value. */
-export function parseHandlerConfig(text: string | undefined): HandlerConfig {
+/** Reads the configuration from `source`; a one-line error names what is wrong, never a value. */
+export function parseHandlerConfig(
+  text: string | undefined,
+  source = "VAULTPILOT_ROTATION",
+): HandlerConfig {
   if (!text)
-    throw new Error("VAULTPILOT_ROTATION is not set; the rotation function has no configuration");
+    throw new Error(
+      `neither ${CONFIG_FILE} nor VAULTPILOT_ROTATION is set; the rotation function has no configuration`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new Error("VAULTPILOT_ROTATION is not valid JSON");
+    throw new Error(`${source} is not valid JSON`);
   }
   if (
     typeof parsed !== "object" ||
     parsed === null ||
     typeof (parsed as HandlerConfig).secrets !== "object"
   ) {
-    throw new Error('VAULTPILOT_ROTATION must be {"secrets": {"<tenant>/<name>": {...}}}');
+    throw new Error(`${source} must be {"secrets": {"vaultpilot/<tenant>/<name>": {...}}}`);
   }
   return parsed as HandlerConfig;
 }

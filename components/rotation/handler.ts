@@ -1,6 +1,6 @@
 import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { AwsClients } from "./aws/clients.js";
-import { parseHandlerConfig, type HandlerConfig } from "./config.js";
+import { loadHandlerConfig, type HandlerConfig } from "./config.js";
 import { RotationError, STEPS, type Step } from "./engine.js";
 import { createEngine, type RuntimeOptions } from "./runtime.js";
 
@@ -17,11 +17,12 @@ const names = new Map<string, string>();
 
 /**
  * The Lambda entry point (dist/rotation/index.js, handler `index.handler`). Configuration comes
- * from VAULTPILOT_ROTATION (see HandlerConfig); errors are one line and never hold a value.
+ * from rotation-config.json beside it, else VAULTPILOT_ROTATION (see loadHandlerConfig); read on
+ * every event (a few KB), so a test may change it. Errors are one line and never hold a value.
  */
 export async function handler(event: RotationEvent): Promise<void> {
   clients ??= new AwsClients();
-  await handleRotationEvent(event, parseHandlerConfig(process.env.VAULTPILOT_ROTATION), {
+  await handleRotationEvent(event, loadHandlerConfig(), {
     clients,
   });
 }

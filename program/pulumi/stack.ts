@@ -5,8 +5,10 @@ import {
   accessRoleName,
   roleArn,
   rotationRoleName,
+  topicArn,
   type TenantScope,
 } from "../../components/aws/naming.js";
+import { rotationConfigFor } from "../../components/rotation/config.js";
 import { RotationAlarms } from "../../components/aws/rotation-alarms.js";
 import { RotationFunction } from "../../components/aws/rotation-function.js";
 import { TenantAccessRole } from "../../components/aws/tenant-access-role.js";
@@ -141,6 +143,9 @@ function createTenantResources(
                   },
                 }),
               },
+              // Alerts go to the topic RotationAlarms creates below (its ARN is a pure function of names).
+              config: rotationConfigFor(s, { alertTopicArn: topicArn(scope) }),
+              ...(s.connection?.masterSecret && { masterSecret: s.connection.masterSecret.name }),
             })),
           kmsKeyArn: key.keyArn,
           logRetentionDays: settings.logRetentionDays,

@@ -146,10 +146,18 @@ describe("vaultpilot plan", () => {
       t.replace("consumers: [ci-runner]", "consumers: [ci-runner, orders-api]"),
     );
     const plan = await planJson("--base", "HEAD");
+    // The aws-iam-key rotation function now reloads orders-api too: its role may update that ECS
+    // service, and its package's rotation-config.json lists the new reload target.
     expect(names(plan.changes.update)).toEqual([
+      "aws:iam/rolePolicy:RolePolicy acme/aws-iam-key-rotation-policy",
       "aws:iam/rolePolicy:RolePolicy acme/orders-api-access-policy",
+      "aws:lambda/function:Function acme/aws-iam-key-function",
       "aws:secretsmanager/secretPolicy:SecretPolicy acme/deploy-iam-key-policy",
     ]);
+    const role = plan.changes.update.find((u) => u.name === "acme/aws-iam-key-rotation-policy");
+    expect(JSON.stringify(role)).toContain(
+      "arn:aws:ecs:us-east-1:111111111111:service/acme-prod/orders-api",
+    );
     expect(plan.impact.services).toEqual([
       expect.objectContaining({
         tenant: "acme",
@@ -162,14 +170,14 @@ describe("vaultpilot plan", () => {
       cwd: project,
     });
     expect(md.stdout).toContain(
-      "### VaultPilot plan for stack default against HEAD: 0 to create, 2 to update, 0 to delete; tenants touched: acme",
+      "### VaultPilot plan for stack default against HEAD: 0 to create, 4 to update, 0 to delete; tenants touched: acme",
     );
     expect(md.stdout).toContain(
       "| acme | orders-api | **restart** | gains read access to deploy-iam-key |",
     );
     expect(md.stdout).toContain("```mermaid\ngraph LR\n");
     expect(md.stdout).toContain("s_acme__deploy_iam_key --> v_acme__orders_api");
-    expect(md.stdout).toContain("<details><summary>Resource changes (2)</summary>");
+    expect(md.stdout).toContain("<details><summary>Resource changes (4)</summary>");
   });
 
   it("with --base, adding a tenant creates only that tenant's resources and changes no other", async () => {

@@ -5,6 +5,7 @@ import {
   accessRoleName,
   roleArn,
   rotationRoleName,
+  topicArn,
   type TenantScope,
 } from "../../components/aws/naming.js";
 import { wildcardActions, type PolicyDocument } from "../../components/aws/policy-document.js";
@@ -20,16 +21,40 @@ const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}[a-z0-9]$/);
 const types = ["postgres", "mysql", "api-key", "webhook", "aws-iam-key", "generic"] as const;
 const runtimes = ["ecs", "lambda", "kubernetes", "ec2"] as const;
 
-const tenantArb = fc.record({
-  services: fc.uniqueArray(fc.record({ name, runtime: fc.constantFrom(...runtimes) }), {
-    selector: (s) => s.name,
-    maxLength: 4,
+/** How a consumer is reloaded, as the policies may give it (names are random, like the tenant's). */
+const reloadArb = fc.oneof(
+  fc.record({
+    runtime: fc.constant("ecs" as const),
+    ecs: fc.record({ cluster: name, service: name }),
   }),
+  fc.record({
+    runtime: fc.constant("lambda" as const),
+    lambda: fc.record({ function: name, healthCheck: fc.boolean() }),
+  }),
+  fc.record({
+    runtime: fc.constant("kubernetes" as const),
+    kubernetes: fc.record({ namespace: name, deployment: name }),
+  }),
+  fc.record({
+    runtime: fc.constant("ec2" as const),
+    ec2: fc.record({
+      instanceTags: fc.dictionary(name, name, { minKeys: 1, maxKeys: 2 }),
+      document: fc.oneof(name, fc.constant("AWS-RunShellScript")),
+    }),
+  }),
+);
+
+const tenantArb = fc.record({
+  services: fc.uniqueArray(
+    fc.record({ name, runtime: fc.constantFrom(...runtimes), reload: fc.option(reloadArb) }),
+    { selector: (s) => s.name, maxLength: 4 },
+  ),
   secrets: fc.uniqueArray(
     fc.record({
       name,
       type: fc.constantFrom(...types),
       consumerIndexes: fc.array(fc.nat(3), { maxLength: 3 }),
+      masterIndex: fc.option(fc.nat(4)),
     }),
     { selector: (s) => s.name, minLength: 1, maxLength: 5 },
   ),
@@ -83,7 +108,19 @@ function tenantPolicies(t: RandomTenant): PolicyDocument[] {
       rotationFunctionPolicy({
         scope,
         secretType: type,
-        secretNames: t.secrets.filter((s) => s.type === type).map((s) => s.name),
+        secrets: t.secrets
+          .filter((s) => s.type === type)
+          .map((s) => {
+            const master = s.masterIndex === null ? undefined : t.secrets[s.masterIndex];
+            return {
+              name: s.name,
+              alertTopicArn: topicArn(scope),
+              reload: consumersOf(s.consumerIndexes).flatMap((c) =>
+                c.reload ? [{ service: c.name, ...c.reload }] : [],
+              ),
+              ...(master && master !== s && { masterSecret: master.name }),
+            };
+          }),
         kmsKeyArn: keyArn,
       }),
     ),

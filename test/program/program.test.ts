@@ -3,6 +3,7 @@ import { runProgram } from "../../actions/plan/program-run.js";
 import type { SubjectResource } from "../../actions/plan/resources.js";
 import { DuplicateResourceError, runUnderMocks } from "../../actions/plan/run-program.js";
 import { wildcardActions, type PolicyDocument } from "../../components/aws/policy-document.js";
+import type { HandlerConfig } from "../../components/rotation/config.js";
 import { readStackSettings } from "../../program/pulumi/settings.js";
 import { validatePolicies } from "../../program/validate.js";
 
@@ -83,7 +84,14 @@ describe("the Pulumi program on the example policies", () => {
     const fn = byName("aws:lambda/function:Function", "acme/postgres-function");
     expect(fn.inputs).toMatchObject({
       handler: "index.handler",
-      code: { archive: "dist/rotation" },
+      runtime: "nodejs22.x",
+      timeout: 900,
+      code: {
+        assets: {
+          ".": { archive: "dist/rotation" },
+          "rotation-config.json": { text: expect.any(String) },
+        },
+      },
       deadLetterConfig: {
         targetArn: "arn:aws:sqs:us-east-1:111111111111:vaultpilot_acme_postgres_rotation-dlq",
       },
@@ -92,6 +100,103 @@ describe("the Pulumi program on the example policies", () => {
       kmsKeyId: "arn:aws:kms:us-east-1:111111111111:key/mock-acme-key",
       retentionInDays: 365,
     });
+  });
+
+  it("ships each function the configuration of exactly its secrets, keyed by their Secrets Manager names, alerting the tenant's topic", () => {
+    const fn = byName("aws:lambda/function:Function", "acme/postgres-function");
+    const code = fn.inputs.code as { assets: Record<string, { text?: string }> };
+    const config = JSON.parse(code.assets["rotation-config.json"]!.text!) as HandlerConfig;
+    const postgres = model.tenants[0]!.secrets.filter((s) => s.type === "postgres");
+    expect(Object.keys(config.secrets).sort()).toEqual(
+      postgres.map((s) => `vaultpilot/acme/${s.name}`).sort(),
+    );
+    expect(config.secrets["vaultpilot/acme/orders-db"]).toMatchObject({
+      tenant: "acme",
+      name: "orders-db",
+      type: "postgres",
+      alertTopicArn: "arn:aws:sns:us-east-1:111111111111:vaultpilot_acme_rotation-alarms",
+      reload: [
+        {
+          service: "orders-api",
+          runtime: "ecs",
+          ecs: { cluster: "acme-prod", service: "orders-api" },
+        },
+        { service: "billing-worker", runtime: "lambda" },
+      ],
+    });
+    // The environment stays small and fixed: per-secret configuration lives in the package.
+    expect(Object.keys((fn.inputs.environment as { variables: object }).variables).sort()).toEqual([
+      "VAULTPILOT_SECRET_TYPE",
+      "VAULTPILOT_TENANT",
+    ]);
+    expect(byName("aws:sns/topic:Topic", "acme-alarm-topic").inputs.name).toBe(
+      "vaultpilot_acme_rotation-alarms",
+    );
+  });
+
+  it("lets each rotation role call exactly what its runtime calls: alerts, reloads, master secrets, IAM keys, the key through SNS", () => {
+    const policy = (type: string) =>
+      Object.fromEntries(
+        (
+          JSON.parse(
+            byName("aws:iam/rolePolicy:RolePolicy", `acme/${type}-rotation-policy`).inputs
+              .policy as string,
+          ) as PolicyDocument
+        ).Statement.map((s) => [s.Sid, s]),
+      );
+    const postgres = policy("postgres");
+    expect(postgres.PublishAlerts).toMatchObject({
+      Action: ["sns:Publish"],
+      Resource: ["arn:aws:sns:us-east-1:111111111111:vaultpilot_acme_rotation-alarms"],
+    });
+    expect(postgres.UseTenantKeyThroughSns!.Condition).toEqual({
+      StringEquals: { "kms:ViaService": "sns.us-east-1.amazonaws.com" },
+    });
+    expect(postgres.UseTenantKeyThroughSecretsManager).toMatchObject({
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
+    });
+    expect(postgres.ReloadEcsServices).toMatchObject({
+      Action: ["ecs:DescribeServices", "ecs:UpdateService"],
+      Resource: ["arn:aws:ecs:us-east-1:111111111111:service/acme-prod/orders-api"],
+    });
+    expect(postgres.ReloadLambdaFunctions!.Resource).toEqual([
+      "arn:aws:lambda:us-east-1:111111111111:function:acme-billing-worker",
+    ]);
+    expect(postgres.HealthCheckLambdaFunctions).toMatchObject({
+      Action: ["lambda:InvokeFunction"],
+      Resource: ["arn:aws:lambda:us-east-1:111111111111:function:acme-billing-worker"],
+    });
+    expect(postgres.GeneratePasswords).toMatchObject({ Resource: "*" });
+
+    const iamKey = policy("aws-iam-key");
+    expect(iamKey.RotateTenantAccessKeys!.Resource).toEqual([
+      "arn:aws:iam::111111111111:user/vaultpilot/acme/vaultpilot.acme.deploy-iam-key",
+    ]);
+    expect(iamKey.GeneratePasswords).toBeUndefined();
+    expect(iamKey.ReloadEc2RunDocuments!.Resource).toEqual([
+      "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
+    ]);
+    expect(iamKey.ReloadEc2TaggedInstances1).toMatchObject({
+      Action: ["ssm:SendCommand"],
+      Resource: "arn:aws:ec2:us-east-1:111111111111:instance/*",
+      Condition: {
+        StringEquals: { "ssm:resourceTag/role": "ci-runner", "ssm:resourceTag/tenant": "acme" },
+      },
+    });
+    expect(iamKey.WatchReloadCommands).toMatchObject({
+      Action: ["ssm:ListCommands"],
+      Resource: "*",
+    });
+    const key = JSON.parse(
+      byName("aws:kms/key:Key", "acme-key").inputs.policy as string,
+    ) as PolicyDocument;
+    expect(key.Statement.find((s) => s.Sid === "RotationFunctionsPublishThroughSns")).toMatchObject(
+      {
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Condition: { StringEquals: { "kms:ViaService": "sns.us-east-1.amazonaws.com" } },
+      },
+    );
   });
 
   it("gives each service a role that reads exactly the secrets it consumes", () => {
@@ -129,14 +234,18 @@ describe("the Pulumi program on the example policies", () => {
     );
   });
 
-  it("has no wildcard action in any policy, and Resource * only in key policies and for GetRandomPassword", () => {
+  it("has no wildcard action in any policy, and Resource * only in key policies, for GetRandomPassword and ssm:ListCommands", () => {
     const documents = policiesOf(run.resources);
     expect(documents.length).toBeGreaterThan(20);
     for (const { resource, document } of documents) {
       expect(wildcardActions(document), resource.urn).toEqual([]);
       for (const s of document.Statement) {
         if (s.Resource === "*" && resource.type !== "aws:kms/key:Key") {
-          expect(s.Action, resource.urn).toEqual(["secretsmanager:GetRandomPassword"]);
+          // The two actions that the service authorization reference gives no resource type.
+          expect(
+            [["secretsmanager:GetRandomPassword"], ["ssm:ListCommands"]],
+            resource.urn,
+          ).toContainEqual(s.Action);
         }
       }
     }
