@@ -124,7 +124,8 @@ try {
 
   const rows = [];
   for (const [label, make] of cases) {
-    const name = `bench/${label.replace(/ /g, "-")}`;
+    // The Pulumi program's name for secret <label> of tenant "bench" (components/aws/naming.ts secretName).
+    const name = `vaultpilot/bench/${label.replace(/ /g, "-")}`;
     const { value, config } = await make(name);
     await sm.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(value) }));
     const handlerConfig = {

@@ -41,10 +41,10 @@ beforeEach(async () => {
   };
 });
 
-/** acme/orders-db as the example policies describe it: single-user postgres, consumers on ECS and Lambda. */
+/** acme/orders-db as the example policies describe it, under the Pulumi program's name: single-user postgres, consumers on ECS and Lambda. */
 async function ordersDb(password: string) {
   await db.createUser("orders_app", password);
-  await harness.createSecret("acme/orders-db", {
+  await harness.createSecret("vaultpilot/acme/orders-db", {
     engine: "postgres",
     host: db.host,
     port: db.port,
@@ -99,15 +99,18 @@ describe("vaultpilot rotate, versions and rollback", () => {
 
     expect(rotated.stderr.split("\n").filter((l) => l.startsWith("vaultpilot:"))).toEqual([]);
     expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toMatch(
+      /^rotated vaultpilot\/acme\/orders-db: version \S+ is AWSCURRENT\n$/,
+    );
     const version = /version (\S+) is AWSCURRENT/.exec(rotated.stdout)![1]!;
-    const current = await harness.value("acme/orders-db", { stage: "AWSCURRENT" });
+    const current = await harness.value("vaultpilot/acme/orders-db", { stage: "AWSCURRENT" });
     expect(await db.canLogin("orders_app", current.password as string)).toBe(true);
     expect(await db.canLogin("orders_app", "first password")).toBe(false);
 
     const versions = await runCli(["versions", "acme/orders-db"], { env });
     expect(versions.code).toBe(0);
     const lines = versions.stdout.trim().split("\n");
-    expect(lines[0]).toBe("acme/orders-db");
+    expect(lines[0]).toBe("vaultpilot/acme/orders-db");
     expect(lines[1]).toMatch(/^VERSION\s+STAGES\s+CREATED\s+ROLLBACK$/);
     expect(lines[2]).toMatch(new RegExp(`^${version}\\s+AWSCURRENT\\s+\\S+\\s+yes$`));
     expect(lines[3]).toMatch(/^\S+\s+AWSPREVIOUS\s+\S+\s+yes$/);
@@ -117,7 +120,7 @@ describe("vaultpilot rotate, versions and rollback", () => {
 
     expect(rolled.code).toBe(0);
     expect(rolled.stdout).toMatch(
-      /^rolled back acme\/orders-db: version \S+ is AWSCURRENT again \(was /,
+      /^rolled back vaultpilot\/acme\/orders-db: version \S+ is AWSCURRENT again \(was /,
     );
     expect(await db.canLogin("orders_app", "first password")).toBe(true);
     expect(await db.canLogin("orders_app", current.password as string)).toBe(false);
@@ -139,7 +142,7 @@ describe("vaultpilot rotate, versions and rollback", () => {
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      "vaultpilot: version nope is not among the last 10 versions of acme/orders-db",
+      "vaultpilot: version nope is not among the last 10 versions of vaultpilot/acme/orders-db",
     );
   });
 
@@ -152,12 +155,12 @@ describe("vaultpilot rotate, versions and rollback", () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /vaultpilot: finishSecret of acme\/orders-db failed after 3 attempt\(s\)/,
+      /vaultpilot: finishSecret of vaultpilot\/acme\/orders-db failed after 3 attempt\(s\)/,
     );
-    const failedVersion = Object.entries(await harness.stages("acme/orders-db")).find(([, s]) =>
-      s.includes("AWSPREVIOUS"),
+    const failedVersion = Object.entries(await harness.stages("vaultpilot/acme/orders-db")).find(
+      ([, s]) => s.includes("AWSPREVIOUS"),
     )![0];
-    const drawn = (await harness.value("acme/orders-db", { versionId: failedVersion }))
+    const drawn = (await harness.value("vaultpilot/acme/orders-db", { versionId: failedVersion }))
       .password as string;
     await harness.waitForAlerts(1);
     const everything = [

@@ -9,6 +9,7 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
+import { alarmTopicName } from "../../components/aws/naming.js";
 import { AwsClients } from "../../components/rotation/aws/clients.js";
 import type { SecretRotationConfig } from "../../components/rotation/config.js";
 import { STEPS } from "../../components/rotation/engine.js";
@@ -54,7 +55,7 @@ export class RotationHarness {
     this.functionArn = made.FunctionArn!;
     const sns = this.clients.sns();
     this.topicArn = (
-      await sns.send(new CreateTopicCommand({ Name: "vaultpilot-acme-alerts" }))
+      await sns.send(new CreateTopicCommand({ Name: alarmTopicName("acme") }))
     ).TopicArn!;
     if (!this.alertServer) {
       this.alertServer = createServer((request, response) => {
