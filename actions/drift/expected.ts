@@ -1,4 +1,5 @@
 import { keyAliasName, rotationFunctionName, secretName } from "../../components/aws/naming.js";
+import { rotationRules, type RotationRules } from "../../components/aws/rotation-rules.js";
 import type { SecretType } from "../../program/documents.js";
 import type { PolicyModel, Secret, Tenant } from "../../program/model.js";
 
@@ -14,33 +15,6 @@ export const SECRET_PREFIX = "vaultpilot/";
 export const TAG_TENANT = "vaultpilot:tenant";
 export const TAG_TYPE = "vaultpilot:type";
 export const TAG_SCHEDULE = "vaultpilot:schedule";
-
-/** Secrets Manager's rotation rules, as the program sets them (SecretRotation's rotationRules). */
-export interface RotationRules {
-  readonly automaticallyAfterDays?: number;
-  readonly scheduleExpression?: string;
-  readonly duration?: string;
-}
-
-/**
- * The same rules as components/aws/rotation-function.ts `rotationRules`, restated here so that
- * drift does not load @pulumi/aws (600 ms); test/drift/expected.test.ts pins the two together.
- */
-export function expectedRotationRules(rotation: ExpectedRotationSchedule): RotationRules {
-  const { everyDays, window } = rotation;
-  if (!window) return { automaticallyAfterDays: everyDays };
-  const [hours, minutes] = window.start.split(":").map(Number);
-  const at = `${minutes} ${hours}`;
-  let cron: string;
-  if (everyDays === 1) cron = `${at} * * ? *`;
-  else if (everyDays === 7) cron = `${at} ? * SUN *`;
-  else if (everyDays < 28) cron = `${at} 1/${everyDays} * ? *`;
-  else {
-    const months = Math.floor(everyDays / 30) || 1;
-    cron = months >= 12 ? `${at} 1 1 ? *` : `${at} 1 ${months === 1 ? "*" : `1/${months}`} ? *`;
-  }
-  return { scheduleExpression: `cron(${cron})`, duration: `${window.durationHours}h` };
-}
 
 interface ExpectedRotationSchedule {
   readonly everyDays: number;
@@ -120,5 +94,5 @@ export function claimedTenant(
 }
 
 function withRules(schedule: ExpectedRotationSchedule): ExpectedRotation {
-  return { ...schedule, rules: expectedRotationRules(schedule) };
+  return { ...schedule, rules: rotationRules(schedule) };
 }

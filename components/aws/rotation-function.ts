@@ -27,45 +27,13 @@ import {
   type TenantScope,
 } from "./naming.js";
 import type { PolicyDocument, PolicyStatement } from "./policy-document.js";
+import { rotationRules, type RotationScheduleInput } from "./rotation-rules.js";
+
+export { rotationRules, type RotationRules, type RotationScheduleInput } from "./rotation-rules.js";
 
 /** Where the rotation runtime's bundle is built (components/rotation, by its own build) and its handler. */
 export const ROTATION_BUNDLE_DIR = "dist/rotation";
 export const ROTATION_HANDLER = "index.handler";
-
-/** A rotation schedule as the policies give it. */
-export interface RotationScheduleInput {
-  readonly everyDays: number;
-  /** UTC start "HH:MM" and length in hours of the window rotation must start in. */
-  readonly window?: { readonly start: string; readonly durationHours: number };
-}
-
-export interface RotationRules {
-  readonly automaticallyAfterDays?: number;
-  readonly scheduleExpression?: string;
-  readonly duration?: string;
-}
-
-/**
- * Secrets Manager's rotation rules for a schedule. Without a window: every N days. With one, a
- * `cron()` that starts at the window (a `rate()` cannot set a start time): daily, weekly, every N
- * days of the month (restarting on the 1st, so never longer apart than N) or every whole number
- * of months for N >= 28 (again never longer apart than asked).
- */
-export function rotationRules(schedule: RotationScheduleInput): RotationRules {
-  const { everyDays, window } = schedule;
-  if (!window) return { automaticallyAfterDays: everyDays };
-  const [hours, minutes] = window.start.split(":").map(Number);
-  const at = `${minutes} ${hours}`;
-  let cron: string;
-  if (everyDays === 1) cron = `${at} * * ? *`;
-  else if (everyDays === 7) cron = `${at} ? * SUN *`;
-  else if (everyDays < 28) cron = `${at} 1/${everyDays} * ? *`;
-  else {
-    const months = Math.floor(everyDays / 30) || 1;
-    cron = months >= 12 ? `${at} 1 1 ? *` : `${at} 1 ${months === 1 ? "*" : `1/${months}`} ? *`;
-  }
-  return { scheduleExpression: `cron(${cron})`, duration: `${window.durationHours}h` };
-}
 
 /** What the role must reach for one secret: the runtime's configuration of it, and its master secret. */
 export interface RotatedSecret {

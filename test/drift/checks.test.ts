@@ -1,10 +1,9 @@
-import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { checkDrift, describeLiveRules, type CheckOptions } from "../../actions/drift/checks.js";
-import { expectedRotationRules, type ExpectedTenant } from "../../actions/drift/expected.js";
+import { type ExpectedTenant } from "../../actions/drift/expected.js";
 import { awsReason } from "../../actions/drift/failure.js";
 import type { LiveAccount, LiveSecret } from "../../actions/drift/live/state.js";
-import { rotationRules } from "../../components/aws/rotation-function.js";
+import { rotationRules } from "../../components/aws/rotation-rules.js";
 
 const DAY = 86_400_000;
 const T0 = Date.parse("2026-01-01T00:00:00Z");
@@ -28,7 +27,7 @@ function tenant(window?: { start: string; durationHours: number }): ExpectedTena
           "vaultpilot:type": "postgres",
           "vaultpilot:schedule": "monthly",
         },
-        rotation: { ...rotation, rules: expectedRotationRules(rotation) },
+        rotation: { ...rotation, rules: rotationRules(rotation) },
         functionName: "vaultpilot_acme_postgres_rotation",
       },
     ],
@@ -171,33 +170,6 @@ describe("checkDrift", () => {
     ).toEqual(["unmanaged-secret"]);
     expect(checks([liveSecret(), extra("vaultpilot/globex/old")], T0)).toEqual([]);
     expect(checks([liveSecret(), extra("someone/else")], T0)).toEqual([]);
-  });
-});
-
-describe("expectedRotationRules", () => {
-  test("gives the same rules as the program's rotationRules for every schedule", () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 365 }),
-        fc.option(
-          fc.record({
-            hour: fc.integer({ min: 0, max: 23 }),
-            minute: fc.integer({ min: 0, max: 59 }),
-            durationHours: fc.integer({ min: 1, max: 24 }),
-          }),
-        ),
-        (everyDays, w) => {
-          const window = w
-            ? {
-                start: `${String(w.hour).padStart(2, "0")}:${String(w.minute).padStart(2, "0")}`,
-                durationHours: w.durationHours,
-              }
-            : undefined;
-          const schedule = { everyDays, ...(window && { window }) };
-          expect(expectedRotationRules(schedule)).toEqual(rotationRules(schedule));
-        },
-      ),
-    );
   });
 });
 
