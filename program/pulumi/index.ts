@@ -6,7 +6,6 @@ import { resolve } from "node:path";
 import { validatePolicies } from "../validate.js";
 import { readStackSettings, selectTenants, type ConfigLookup } from "./settings.js";
 import { createStackResources } from "./stack.js";
-import { DriftReaderRole } from "../../components/aws/drift-reader-role.js";
 
 const all = pulumi.runtime.allConfig();
 const lookup: ConfigLookup = (key) => {
@@ -35,20 +34,5 @@ const webhook = new pulumi.Config("vaultpilot").getSecret("alarmWebhookUrl");
 const resources = createStackResources(tenants, settings, {
   ...(webhook !== undefined && { alarmWebhookUrl: webhook }),
 });
-// Further components per tenant (e.g. the drift reader role) are wired here, one line each.
-// The drift reader role, when the stack names the CI role that runs drift; the installation must
-// match drift's --installation (VAULTPILOT_INSTALLATION), as both hash it into the ExternalId.
-const driftCiRoleArn = new pulumi.Config("vaultpilot").get("driftCiRoleArn");
-const installation = new pulumi.Config("vaultpilot").get("installation") ?? "default";
-for (const [i, tenant] of driftCiRoleArn ? tenants.entries() : []) {
-  const scope = { tenant: tenant.name, account: tenant.aws.account, region: tenant.aws.region };
-  const providers = { aws: resources[i]!.provider };
-  new DriftReaderRole(
-    `${tenant.name}-drift-reader`,
-    { scope, ciRoleArn: driftCiRoleArn!, installation },
-    { providers },
-  );
-}
-
 export const tenantKeys = Object.fromEntries(resources.map((r) => [r.tenant, r.key.keyArn]));
 export const alarmTopics = Object.fromEntries(resources.map((r) => [r.tenant, r.alarms.topicArn]));

@@ -20,6 +20,16 @@ export interface StackSettings {
   readonly deployRoleName: string;
   /** `vaultpilot:alarmWebhookUrl`: an HTTPS endpoint for rotation alarms; always handled as a secret. */
   readonly alarmWebhookUrl?: ConfigValue;
+  /**
+   * `vaultpilot:driftCiRoleArn`: the role the drift workflow runs as. When set, each tenant gets a
+   * DriftReaderRole that trusts it. @default - no drift reader role
+   */
+  readonly driftCiRoleArn?: string;
+  /**
+   * `vaultpilot:installation`: names this installation in each tenant's drift ExternalId; must match
+   * drift's --installation. @default "default"
+   */
+  readonly installation: string;
 }
 
 /** A config value and whether Pulumi holds it as a secret (`secure:` in the stack file). */
@@ -69,6 +79,7 @@ export function readStackSettings(stack: string, get: ConfigLookup): StackSettin
     tenants = value as string[];
   }
   const webhook = get("vaultpilot:alarmWebhookUrl");
+  const driftCiRole = get("vaultpilot:driftCiRoleArn");
   return {
     stack,
     policyDir: text("vaultpilot:policyDir", "policies"),
@@ -77,6 +88,8 @@ export function readStackSettings(stack: string, get: ConfigLookup): StackSettin
     keyDeletionWindowDays: integer("vaultpilot:keyDeletionWindowDays", 30, 7, 30),
     logRetentionDays: integer("vaultpilot:logRetentionDays", 365, 1, 3653),
     deployRoleName: text("vaultpilot:deployRoleName", "vaultpilot-deployer"),
+    installation: text("vaultpilot:installation", "default"),
+    ...(driftCiRole !== undefined && { driftCiRoleArn: text("vaultpilot:driftCiRoleArn", "") }),
     ...(webhook !== undefined && {
       // A webhook URL carries its token: secret even when the file holds it in plain text.
       alarmWebhookUrl: { value: String(webhook.value), secret: true },

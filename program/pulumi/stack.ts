@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/aws/provider.js";
+import { DriftReaderRole } from "../../components/aws/drift-reader-role.js";
 import { ManagedSecret } from "../../components/aws/managed-secret.js";
 import {
   accessRoleName,
@@ -25,6 +26,8 @@ export interface TenantResources {
   readonly secrets: ReadonlyMap<string, ManagedSecret>;
   readonly rotationFunctions: ReadonlyMap<string, RotationFunction>;
   readonly alarms: RotationAlarms;
+  /** Present when the stack names the drift workflow's role (`vaultpilot:driftCiRoleArn`). */
+  readonly driftReader?: DriftReaderRole;
 }
 
 /** Values only the Pulumi program knows (secrets from stack config), kept out of the plain settings. */
@@ -168,5 +171,22 @@ function createTenantResources(
     },
     options,
   );
-  return { tenant: tenant.name, provider, key, accessRoles, secrets, rotationFunctions, alarms };
+  const driftReader =
+    settings.driftCiRoleArn === undefined
+      ? undefined
+      : new DriftReaderRole(
+          `${tenant.name}-drift-reader`,
+          { scope, ciRoleArn: settings.driftCiRoleArn, installation: settings.installation },
+          options,
+        );
+  return {
+    tenant: tenant.name,
+    provider,
+    key,
+    accessRoles,
+    secrets,
+    rotationFunctions,
+    alarms,
+    ...(driftReader && { driftReader }),
+  };
 }

@@ -273,6 +273,31 @@ describe("the Pulumi program on the example policies", () => {
   });
 });
 
+describe("the drift reader role in the program", () => {
+  it("is created for every tenant when the stack names the drift CI role, and so is in the plan", async () => {
+    const ciRoleArn = "arn:aws:iam::999999999999:role/vaultpilot-ci-drift";
+    const withDrift = readStackSettings("drift", (key) =>
+      key === "vaultpilot:driftCiRoleArn" ? { value: ciRoleArn, secret: false } : undefined,
+    );
+
+    const driftRun = await runProgram(model, withDrift);
+
+    const readers = driftRun.resources.filter((r) => r.type === "vaultpilot:aws:DriftReaderRole");
+    expect(readers.map((r) => r.name).sort()).toEqual(
+      model.tenants.map((t) => `${t.name}-drift-reader`).sort(),
+    );
+    const roles = driftRun.resources.filter(
+      (r) => r.type === "aws:iam/role:Role" && readers.some((reader) => r.parent === reader.urn),
+    );
+    expect(roles).toHaveLength(model.tenants.length);
+    for (const role of roles) expect(String(role.inputs.assumeRolePolicy)).toContain(ciRoleArn);
+  });
+
+  it("is absent when the stack does not name one", () => {
+    expect(run.resources.some((r) => r.type === "vaultpilot:aws:DriftReaderRole")).toBe(false);
+  });
+});
+
 describe("runUnderMocks", () => {
   it("rejects two resources with the same type and name, which Pulumi's mocks accept", async () => {
     const { TenantKey } = await import("../../components/aws/tenant-key.js");
