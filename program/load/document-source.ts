@@ -5,17 +5,39 @@ import type { Position } from "../diagnostics.js";
 export type ValuePath = readonly (string | number)[];
 
 /**
- * Where a document came from. Positions are computed only when asked for,
- * from the parsed YAML kept alive here, so a clean run pays nothing for them.
+ * One file's text and, while it is being loaded or when a position is asked for, its parsed
+ * documents. The parse is dropped after loading and redone (the same text, the same options,
+ * the same result) only for a file a diagnostic points into: a clean run keeps no YAML syntax
+ * trees alive, which is most of the memory and garbage-collection time parsing costs.
  */
+export class ParsedFile {
+  readonly lines: LineIndex;
+  private parsed: Document.Parsed[] | undefined;
+
+  constructor(
+    readonly text: string,
+    private readonly parse: (text: string) => Document.Parsed[],
+  ) {
+    this.lines = new LineIndex(text);
+  }
+
+  documents(): Document.Parsed[] {
+    return (this.parsed ??= this.parse(this.text));
+  }
+
+  release(): void {
+    this.parsed = undefined;
+  }
+}
+
+/** Where a document came from: positions are computed only when asked for. */
 export class DocumentSource {
   constructor(
     /** Relative to the policy directory, `/`-separated. */
     readonly file: string,
     /** 0-based index of the document in its file. */
     readonly index: number,
-    private readonly document: Document.Parsed,
-    private readonly lines: LineIndex,
+    private readonly parsedFile: ParsedFile,
   ) {}
 
   /**
@@ -23,7 +45,8 @@ export class DocumentSource {
    * When the path does not exist all the way, the deepest part that does.
    */
   at(path: ValuePath = [], part: "key" | "value" = "value"): Position {
-    let node: unknown = this.document.contents;
+    const document = this.document();
+    let node: unknown = document.contents;
     let keyNode: Node | null = null;
     for (const step of path) {
       const next = child(node, step);
@@ -32,16 +55,16 @@ export class DocumentSource {
       keyNode = next.key;
     }
     const target = part === "key" && keyNode ? keyNode : (node as Node | null);
-    const offset = target?.range?.[0] ?? this.documentStart();
+    const offset = target?.range?.[0] ?? document.contents?.range?.[0] ?? document.range[0];
     return this.positionOf(offset);
   }
 
   positionOf(offset: number): Position {
-    return this.lines.positionOf(offset);
+    return this.parsedFile.lines.positionOf(offset);
   }
 
-  private documentStart(): number {
-    return this.document.contents?.range?.[0] ?? this.document.range[0];
+  private document(): Document.Parsed {
+    return this.parsedFile.documents()[this.index]!;
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { isCollection, isPair, isScalar, parseAllDocuments, type Document } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
-import { DocumentSource, LineIndex } from "./document-source.js";
+import { DocumentSource, ParsedFile } from "./document-source.js";
 import { fileProblem, listPolicyFiles, reason, type PolicyFile } from "./policy-files.js";
 
 /** Files larger than this are refused unread: policy files are small, and a huge one is a mistake. */
@@ -50,16 +50,14 @@ export function parsePolicyText(
   documents: LoadedDocument[],
   diagnostics: Diagnostic[],
 ): void {
-  const lines = new LineIndex(text);
+  // logLevel "error": YAML's warnings (such as a map used as a key) would go to the console;
+  // the schema check reports what matters about them.
+  const parsedFile = new ParsedFile(text, (source) =>
+    parseAllDocuments(source, { uniqueKeys: true, strict: true, logLevel: "error" }),
+  );
   let parsed: Document.Parsed[];
   try {
-    // logLevel "error": YAML's warnings (such as a map used as a key) would go to the console;
-    // the schema check reports what matters about them.
-    parsed = parseAllDocuments(text, {
-      uniqueKeys: true,
-      strict: true,
-      logLevel: "error",
-    });
+    parsed = parsedFile.documents();
   } catch (error) {
     // The parser recurses per level of nesting: thousands of levels overflow its stack.
     const message =
@@ -67,10 +65,9 @@ export function parsePolicyText(
     diagnostics.push(problem(file, deepestPoint(text), "yaml-syntax", message));
     return;
   }
-  const yamlDocuments = parsed;
   let found = 0;
-  yamlDocuments.forEach((document, index) => {
-    const source = new DocumentSource(file, index, document, lines);
+  parsed.forEach((document, index) => {
+    const source = new DocumentSource(file, index, parsedFile);
     const error = document.errors[0];
     if (error) {
       const at = source.positionOf(error.pos[0]);
@@ -118,6 +115,7 @@ export function parsePolicyText(
     }
     documents.push({ value, source });
   });
+  parsedFile.release();
   if (found === 0) {
     diagnostics.push({
       file,
