@@ -73,6 +73,12 @@ export interface LambdaReload {
 export interface KubernetesReload {
   readonly namespace: string;
   readonly deployment: string;
+  /**
+   * The EKS cluster's name: the rotation Lambda reaches the cluster through it (DescribeCluster and
+   * an IAM token), and the program grants the Lambda's role access to it. `vaultpilot rotate` uses
+   * the kubeconfig's current context instead. @default - the Lambda cannot reload this consumer
+   */
+  readonly cluster?: string;
 }
 
 export interface Ec2Reload {

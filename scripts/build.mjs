@@ -38,9 +38,10 @@ await build({
 
 // The rotation Lambda (components/rotation), one file at the path the Pulumi RotationFunction
 // deploys, handler `index.handler`. The Node.js Lambda runtime ships AWS SDK v3 (and @smithy), so
-// they stay external; the database drivers are bundled. Left out to stay under 500 KB: the
-// Kubernetes client (1.5 MB with undici; Kubernetes consumers are reloaded by `vaultpilot rotate`
-// or in-cluster), iconv-lite and the RDS CA bundle (see components/rotation/bundle/).
+// they stay external (client-eks and signature-v4 included); the database drivers are bundled. Left
+// out to stay under 500 KB: the Kubernetes client (1.5 MB with undici; the Lambda reaches EKS over
+// plain HTTPS, components/rotation/reload/kubernetes-eks.ts, and only the CLI's kubeconfig path,
+// never taken in the Lambda, requires it), iconv-lite and the RDS CA bundle (see components/rotation/bundle/).
 const lambda = await build({
   absWorkingDir: root,
   entryPoints: { index: "components/rotation/index.ts" },

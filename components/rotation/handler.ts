@@ -1,6 +1,7 @@
 import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { AwsClients } from "./aws/clients.js";
 import { loadHandlerConfig, type HandlerConfig } from "./config.js";
+import { eksOptionsFromEnv } from "./reload/eks-options.js";
 import { RotationError, STEPS, type Step } from "./engine.js";
 import { createEngine, type RuntimeOptions } from "./runtime.js";
 
@@ -24,6 +25,7 @@ export async function handler(event: RotationEvent): Promise<void> {
   clients ??= new AwsClients();
   await handleRotationEvent(event, loadHandlerConfig(), {
     clients,
+    eks: eksOptionsFromEnv(process.env),
   });
 }
 
@@ -47,6 +49,8 @@ export async function handleRotationEvent(
   if (!secretConfig)
     throw new RotationError(`this rotation function has no configuration for secret ${name}`);
   const engine = createEngine(event.SecretId, secretConfig, {
+    // The Lambda has no kubeconfig and no Kubernetes client: it reaches clusters through EKS.
+    kubernetes: "eks",
     ...options,
     clients: runtimeClients,
     ...(config.retry && !options.retry && { retry: config.retry }),

@@ -5,7 +5,8 @@ import { snsAlerts } from "./aws/sns-alerts.js";
 import type { RetryPolicy, SecretRotationConfig } from "./config.js";
 import { RotationEngine, type EngineDeps } from "./engine.js";
 import type { AuditEvent, AuditSink } from "./ports.js";
-import { reloaderFor } from "./reload/index.js";
+import { reloaderFor, type KubernetesAccess } from "./reload/index.js";
+import type { EksOptions } from "./reload/eks-options.js";
 import type { WaitOptions } from "./reload/wait.js";
 import { strategyFor } from "./strategies/index.js";
 
@@ -15,7 +16,12 @@ export interface RuntimeOptions {
   readonly audit?: AuditSink;
   readonly retry?: Partial<RetryPolicy>;
   readonly wait?: WaitOptions;
+  /** How Kubernetes consumers are reached: the CLI's kubeconfig, or EKS (the Lambda). @default "kubeconfig" */
+  readonly kubernetes?: KubernetesAccess;
+  /** With kubernetes "kubeconfig". @default - the default kubeconfig */
   readonly kubeConfig?: KubeConfig;
+  /** With kubernetes "eks". @default {} */
+  readonly eks?: EksOptions;
   readonly crashAt?: EngineDeps["crashAt"];
 }
 
@@ -38,7 +44,9 @@ export function createEngine(
     reloader: (runtime) =>
       reloaderFor(runtime, clients, {
         ...(options.wait && { wait: options.wait }),
+        ...(options.kubernetes && { kubernetes: options.kubernetes }),
         ...(options.kubeConfig && { kubeConfig: options.kubeConfig }),
+        ...(options.eks && { eks: options.eks }),
       }),
     ...(config.alertTopicArn && { alerts: snsAlerts(clients, config.alertTopicArn) }),
     audit: options.audit ?? stdoutAudit,

@@ -1,4 +1,5 @@
 import { ECSClient } from "@aws-sdk/client-ecs";
+import { EKSClient } from "@aws-sdk/client-eks";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -60,6 +61,7 @@ export class AwsClients {
   secretsManager = () => this.client("secretsmanager", SecretsManagerClient);
   sns = () => this.client("sns", SNSClient);
   ecs = () => this.client("ecs", ECSClient);
+  eks = () => this.client("eks", EKSClient);
   lambda = () => this.client("lambda", LambdaClient);
   ssm = () => this.client("ssm", SSMClient);
   iam = () => this.client("iam", IAMClient);
