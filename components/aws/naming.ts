@@ -90,3 +90,6 @@ export const ssmDocumentArn = (s: TenantScope, document: string) =>
     : `arn:aws:ssm:${s.region}:${document.startsWith("AWS-") ? "" : s.account}:document/${document}`;
 export const ec2InstancesArnPattern = (s: TenantScope) =>
   `arn:aws:ec2:${s.region}:${s.account}:instance/*`;
+/** An EKS cluster of the tenant's account and region, by name (spec.reload.kubernetes.cluster). */
+export const eksClusterArn = (s: TenantScope, cluster: string) =>
+  `arn:aws:eks:${s.region}:${s.account}:cluster/${cluster}`;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LogGroup } from "@pulumi/aws/cloudwatch/index.js";
+import { AccessEntry, AccessPolicyAssociation } from "@pulumi/aws/eks/index.js";
 import { Role, RolePolicy } from "@pulumi/aws/iam/index.js";
 import { Function as LambdaFunction, Permission } from "@pulumi/aws/lambda/index.js";
 import { SecretRotation } from "@pulumi/aws/secretsmanager/index.js";
@@ -14,6 +15,7 @@ import { VaultpilotComponent } from "./component.js";
 import {
   ec2InstancesArnPattern,
   ecsServiceArn,
+  eksClusterArn,
   iamKeyUserArn,
   lambdaFunctionArn,
   logGroupArn,
@@ -87,6 +89,17 @@ export function reloadStatements(
       Resource: unique(checked.map((l) => lambdaFunctionArn(scope, l.function))),
     });
   }
+  const clusters = kubernetesAccess(secrets).map((a) => eksClusterArn(scope, a.cluster));
+  if (clusters.length > 0) {
+    statements.push({
+      // The endpoint and CA of each cluster a Kubernetes consumer names; the Kubernetes API
+      // itself is authorized by the cluster (an access entry), not by IAM actions.
+      Sid: "ReachEksClusters",
+      Effect: "Allow",
+      Action: ["eks:DescribeCluster"],
+      Resource: clusters,
+    });
+  }
   const ec2 = targets.flatMap((t) => (t.runtime === "ec2" ? [t.ec2] : []));
   if (ec2.length > 0) {
     statements.push({
@@ -119,6 +132,31 @@ export function reloadStatements(
     });
   }
   return statements;
+}
+
+/** The EKS access policy a rotation role gets in each namespace it restarts deployments in. */
+export const EKS_RELOAD_ACCESS_POLICY =
+  "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy";
+
+/**
+ * The EKS clusters the configuration's Kubernetes consumers name, each with the namespaces of
+ * their deployments (sorted): where the rotation role needs Kubernetes access. Consumers without a
+ * cluster are left out (the Lambda cannot reach them; `vaultpilot rotate` can).
+ */
+export function kubernetesAccess(
+  secrets: readonly RotatedSecret[],
+): { cluster: string; namespaces: string[] }[] {
+  const byCluster = new Map<string, Set<string>>();
+  for (const target of secrets.flatMap((s) => s.reload ?? [])) {
+    if (target.runtime !== "kubernetes" || !target.kubernetes.cluster) continue;
+    const namespaces = byCluster.get(target.kubernetes.cluster) ?? new Set<string>();
+    namespaces.add(target.kubernetes.namespace);
+    byCluster.set(target.kubernetes.cluster, namespaces);
+  }
+  return [...byCluster].map(([cluster, namespaces]) => ({
+    cluster,
+    namespaces: [...namespaces].sort(),
+  }));
 }
 
 /** Extra actions a secret type's rotation needs beyond Secrets Manager, scoped to the tenant. */
@@ -292,6 +330,13 @@ export interface RotationFunctionArgs {
   readonly memorySize?: number;
   /** Days the function's logs are kept (PCI DSS asks for a year). @default 365 */
   readonly logRetentionDays?: number;
+  /**
+   * Give the role an EKS access entry in each cluster its Kubernetes consumers name, with
+   * AmazonEKSEditPolicy scoped to their namespaces (the cluster's authentication mode must allow
+   * access entries: API or API_AND_CONFIG_MAP). Turn off to map the role in aws-auth yourself.
+   * @default true
+   */
+  readonly eksAccessEntries?: boolean;
 }
 
 /**
@@ -319,6 +364,7 @@ export class RotationFunction extends VaultpilotComponent {
     const timeout = args.timeoutSeconds ?? 900;
     const memorySize = args.memorySize ?? 256;
     const retentionInDays = args.logRetentionDays ?? 365;
+    const eksAccessEntries = args.eksAccessEntries ?? true;
     const tags = { "vaultpilot:tenant": scope.tenant, "vaultpilot:type": secretType };
 
     const role = new Role(
@@ -401,6 +447,25 @@ export class RotationFunction extends VaultpilotComponent {
       },
       { parent: this },
     );
+    if (eksAccessEntries) {
+      for (const { cluster, namespaces } of kubernetesAccess(args.secrets.map((s) => s.config))) {
+        const entry = new AccessEntry(
+          `${name}-eks-${cluster}`,
+          { clusterName: cluster, principalArn: role.arn, type: "STANDARD", tags },
+          { parent: this },
+        );
+        new AccessPolicyAssociation(
+          `${name}-eks-${cluster}-edit`,
+          {
+            clusterName: cluster,
+            principalArn: entry.principalArn,
+            policyArn: EKS_RELOAD_ACCESS_POLICY,
+            accessScope: { type: "namespace", namespaces },
+          },
+          { parent: this },
+        );
+      }
+    }
     for (const secret of args.secrets) {
       // Without dependsOn the permission, Secrets Manager may try the function before it may invoke it.
       new SecretRotation(

@@ -199,6 +199,53 @@ describe("the Pulumi program on the example policies", () => {
     );
   });
 
+  it("lets a rotation role reach exactly its Kubernetes consumers' EKS clusters, with access scoped to their namespaces", () => {
+    for (const type of ["api-key", "mysql"]) {
+      const policy = JSON.parse(
+        byName("aws:iam/rolePolicy:RolePolicy", `acme/${type}-rotation-policy`).inputs
+          .policy as string,
+      ) as PolicyDocument;
+      expect(policy.Statement.find((s) => s.Sid === "ReachEksClusters")).toEqual({
+        Sid: "ReachEksClusters",
+        Effect: "Allow",
+        Action: ["eks:DescribeCluster"],
+        Resource: ["arn:aws:eks:us-east-1:111111111111:cluster/acme-prod"],
+      });
+      const role = byName("aws:iam/role:Role", `acme/${type}-rotation-role`);
+      expect(
+        byName("aws:eks/accessEntry:AccessEntry", `acme/${type}-eks-acme-prod`).inputs,
+      ).toMatchObject({
+        clusterName: "acme-prod",
+        type: "STANDARD",
+        principalArn: expect.stringContaining(role.inputs.name as string),
+      });
+      expect(
+        byName(
+          "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+          `acme/${type}-eks-acme-prod-edit`,
+        ).inputs,
+      ).toMatchObject({
+        clusterName: "acme-prod",
+        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy",
+        accessScope: { type: "namespace", namespaces: ["payments"] },
+      });
+    }
+    // A function without Kubernetes consumers gets neither the action nor an access entry.
+    const postgres = JSON.parse(
+      byName("aws:iam/rolePolicy:RolePolicy", "acme/postgres-rotation-policy").inputs
+        .policy as string,
+    ) as PolicyDocument;
+    expect(postgres.Statement.flatMap((s) => s.Action)).not.toContain("eks:DescribeCluster");
+    const entries = run.resources.filter((r) => r.type === "aws:eks/accessEntry:AccessEntry");
+    expect(entries.map((r) => r.name).sort()).toEqual([
+      "acme/api-key-eks-acme-prod",
+      "acme/mysql-eks-acme-prod",
+      "globex/generic-eks-globex-prod",
+      "umbrella/aws-iam-key-eks-umbrella-records",
+      "umbrella/postgres-eks-umbrella-records",
+    ]);
+  });
+
   it("gives each service a role that reads exactly the secrets it consumes", () => {
     const policy = JSON.parse(
       byName("aws:iam/rolePolicy:RolePolicy", "acme/payments-api-access-policy").inputs
