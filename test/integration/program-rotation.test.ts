@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CreateClusterCommand, DescribeClusterCommand } from "@aws-sdk/client-eks";
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand } from "@aws-sdk/client-iam";
 import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import {
@@ -25,10 +26,16 @@ import type { PolicyDocument } from "../../components/aws/policy-document.js";
 import { AwsClients } from "../../components/rotation/aws/clients.js";
 import { CONFIG_FILE, loadHandlerConfig } from "../../components/rotation/config.js";
 import { STEPS } from "../../components/rotation/engine.js";
+import type { EksOptions } from "../../components/rotation/reload/eks-options.js";
+import {
+  RESTART_ANNOTATION,
+  restartAnnotation,
+} from "../../components/rotation/reload/kubernetes.js";
 import { handleRotationEvent } from "../../components/rotation/handler.js";
 import type { AuditEvent } from "../../components/rotation/ports.js";
 import { readStackSettings } from "../../program/pulumi/settings.js";
 import { validatePolicies } from "../../program/validate.js";
+import { startKubernetesApi, type KubernetesApi } from "../support/kubernetes-api.js";
 import { startMoto, type MotoServer } from "../support/moto.js";
 import { CANARY } from "../rotation/harness.js";
 
@@ -79,18 +86,21 @@ const allowedActions = (document: PolicyDocument) =>
   );
 
 let moto: MotoServer;
+let kube: KubernetesApi;
 let admin: AwsClients;
 let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 const packageDir = mkdtempSync(join(tmpdir(), "vaultpilot-package-"));
 
 beforeAll(async () => {
   moto = await startMoto();
+  kube = await startKubernetesApi();
 });
 
 afterAll(async () => {
   admin?.destroy();
   rmSync(packageDir, { recursive: true, force: true });
   await moto?.stop();
+  await kube?.close();
 });
 
 let audit: AuditEvent[];
@@ -125,7 +135,8 @@ beforeEach(async () => {
   const role = await admin
     .iam()
     .send(new CreateRoleCommand({ RoleName: "rotation", AssumeRolePolicyDocument: "{}" }));
-  for (const type of ["webhook", "aws-iam-key"]) {
+  kube.reset();
+  for (const type of ["webhook", "aws-iam-key", "api-key"]) {
     await admin.lambda().send(
       new CreateFunctionCommand({
         FunctionName: rotationFunctionName(TENANT, type),
@@ -159,6 +170,7 @@ async function rotate(
   secretType: string,
   arn: string,
   calls: string[],
+  eks?: EksOptions,
 ): Promise<{ token: string; error?: unknown }> {
   const { configText } = packageOf(secretType);
   writeFileSync(join(packageDir, CONFIG_FILE), configText);
@@ -186,6 +198,7 @@ async function rotate(
         audit: (event) => audit.push(event),
         retry: { attempts: 2, firstDelayMs: 1 },
         wait: { timeoutMs: 2000, intervalMs: 10 },
+        ...(eks && { eks }),
       });
     }
     return { token };
@@ -289,6 +302,37 @@ describe("the program's rotation functions against moto", () => {
       ]),
     );
     expectAllowed("aws-iam-key", calls);
+  });
+
+  it("rotates the API key and restarts its Kubernetes consumer on the program's EKS cluster, calling only what the role allows", async () => {
+    const arn = await createProgramSecret("stripe-api-key", { apiKey: CANARY });
+    await admin.eks().send(
+      new CreateClusterCommand({
+        name: "acme-prod",
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/eks-cluster`,
+        resourcesVpcConfig: { subnetIds: ["subnet-1"] },
+      }),
+    );
+    const cluster = await admin.eks().send(new DescribeClusterCommand({ name: "acme-prod" }));
+    kube.addDeployment("payments", "payments-api", 2);
+    const calls: string[] = [];
+
+    // moto's cluster endpoint is a made-up host: the Kubernetes requests go to the test's server.
+    const { token, error } = await rotate("api-key", arn, calls, {
+      endpointUrl: kube.url,
+      ca: kube.ca,
+    });
+
+    expect(error).toBeUndefined();
+    expect((await current(arn)).versionId).toBe(token);
+    expect(kube.deployments.get("payments/payments-api")!.spec.template.metadata).toEqual({
+      annotations: { [RESTART_ANNOTATION]: restartAnnotation(token) },
+    });
+    expect(calls).toContain("eks:DescribeCluster");
+    expectAllowed("api-key", calls);
+    const reach = rolePolicyOf("api-key").Statement.find((s) => s.Sid === "ReachEksClusters");
+    expect(reach?.Resource).toEqual([cluster.cluster!.arn]);
+    expect(JSON.stringify(audit)).not.toContain(CANARY);
   });
 
   it("rolls back a rotation whose reload fails and alerts the program's alarm topic, calling only what the role allows", async () => {

@@ -230,6 +230,18 @@ describe("the Pulumi program on the example policies", () => {
         accessScope: { type: "namespace", namespaces: ["payments"] },
       });
     }
+    // The cluster reaches the Lambda through the model and its package's configuration.
+    const code = byName("aws:lambda/function:Function", "acme/api-key-function").inputs.code as {
+      assets: Record<string, { text?: string }>;
+    };
+    const config = JSON.parse(code.assets["rotation-config.json"]!.text!) as HandlerConfig;
+    expect(config.secrets["vaultpilot/acme/stripe-api-key"]!.reload).toEqual([
+      {
+        service: "payments-api",
+        runtime: "kubernetes",
+        kubernetes: { cluster: "acme-prod", namespace: "payments", deployment: "payments-api" },
+      },
+    ]);
     // A function without Kubernetes consumers gets neither the action nor an access entry.
     const postgres = JSON.parse(
       byName("aws:iam/rolePolicy:RolePolicy", "acme/postgres-rotation-policy").inputs
