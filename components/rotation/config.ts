@@ -30,7 +30,10 @@ export interface SecretRotationConfig {
   readonly alertTopicArn?: string;
 }
 
-/** One consumer to reload: its service name, for audit events, and how. */
+/**
+ * One consumer to reload: its service name, for audit events, and how. A Kubernetes consumer
+ * carries its EKS `cluster` (spec.reload.kubernetes.cluster): the Lambda reaches the cluster by it.
+ */
 export type ReloadTarget = { readonly service: string } & ServiceReload;
 
 /** The Lambda's configuration: every secret it rotates, by Secrets Manager name (`secretId`). */
