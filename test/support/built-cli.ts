@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { execFile, execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -8,13 +8,13 @@ import { join } from "node:path";
 const LOCK = join("node_modules", ".cache", "vaultpilot-test-build.lock");
 const STALE_MS = 120_000;
 
-function withLock<T>(work: () => T): T {
+function acquireLock(): void {
   mkdirSync(join("node_modules", ".cache"), { recursive: true });
   const wait = new Int32Array(new SharedArrayBuffer(4));
   for (;;) {
     try {
       mkdirSync(LOCK);
-      break;
+      return;
     } catch {
       try {
         if (Date.now() - statSync(LOCK).mtimeMs > STALE_MS)
@@ -25,10 +25,18 @@ function withLock<T>(work: () => T): T {
       Atomics.wait(wait, 0, 0, 50);
     }
   }
+}
+
+function releaseLock(): void {
+  rmSync(LOCK, { recursive: true, force: true });
+}
+
+function withLock<T>(work: () => T): T {
+  acquireLock();
   try {
     return work();
   } finally {
-    rmSync(LOCK, { recursive: true, force: true });
+    releaseLock();
   }
 }
 
@@ -56,4 +64,30 @@ export function runBuiltCli(
       env: { PATH: process.env.PATH ?? "", ...options.env },
     }),
   );
+}
+
+/**
+ * runBuiltCli without blocking the test's event loop: needed when the CLI calls back into the
+ * test process, as moto does when it delivers an SNS alert to the test's HTTP subscriber.
+ */
+export async function runBuiltCliAsync(
+  argv: readonly string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  acquireLock();
+  try {
+    return await new Promise((resolve) => {
+      execFile(
+        "node_modules/node/bin/node",
+        ["bin/vaultpilot.js", ...argv],
+        { encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...options.env } },
+        (error, stdout, stderr) => {
+          const code = (error as { code?: unknown } | null)?.code;
+          resolve({ status: typeof code === "number" ? code : error ? 2 : 0, stdout, stderr });
+        },
+      );
+    });
+  } finally {
+    releaseLock();
+  }
 }

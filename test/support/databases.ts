@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
@@ -59,7 +59,18 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startPostgres(): Promise<DatabaseServer> {
+/** A server certificate (PEM) for 127.0.0.1 and the CA that signed it. */
+export interface TlsFiles {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca: string;
+}
+
+/**
+ * With `tls`, the server takes only TLS connections over TCP (`hostssl`; plain TCP is
+ * rejected), and the helper's own connections verify its certificate against `tls.ca`.
+ */
+export async function startPostgres(options: { tls?: TlsFiles } = {}): Promise<DatabaseServer> {
   const dir = mkdtempSync(join(tmpdir(), "vaultpilot-pg-"));
   const data = join(dir, "data");
   const pwfile = join(dir, "pw");
@@ -82,6 +93,26 @@ export async function startPostgres(): Promise<DatabaseServer> {
   ]);
   const init = spawnSync(initCmd, initArgs, { encoding: "utf8" });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  const tlsSettings: string[] = [];
+  if (options.tls) {
+    // The server's copies: postgres wants its key owned by itself and readable by no one else.
+    const cert = join(dir, "server.crt");
+    const key = join(dir, "server.key");
+    writeFileSync(cert, readFileSync(options.tls.cert));
+    writeFileSync(key, readFileSync(options.tls.key), { mode: 0o600 });
+    if (isRoot) {
+      const { uid, gid } = pgIds();
+      chownSync(cert, uid, gid);
+      chownSync(key, uid, gid);
+    }
+    writeFileSync(
+      join(data, "pg_hba.conf"),
+      "local all all scram-sha-256\n" +
+        "hostssl all all 127.0.0.1/32 scram-sha-256\n" +
+        "hostnossl all all 127.0.0.1/32 reject\n",
+    );
+    tlsSettings.push("-c", "ssl=on", "-c", `ssl_cert_file=${cert}`, "-c", `ssl_key_file=${key}`);
+  }
   const port = await freePort();
   const [cmd, args] = asPostgres(join(PG_BIN, "postgres"), [
     "-D",
@@ -98,6 +129,7 @@ export async function startPostgres(): Promise<DatabaseServer> {
     "synchronous_commit=off",
     "-c",
     "full_page_writes=off",
+    ...tlsSettings,
   ]);
   // exec through runuser keeps one process: the postmaster gets our signals.
   const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], detached: false });
@@ -112,6 +144,7 @@ export async function startPostgres(): Promise<DatabaseServer> {
       password,
       database: "postgres",
       connectionTimeoutMillis: 3000,
+      ssl: options.tls ? { ca: readFileSync(options.tls.ca, "utf8") } : false,
     });
     client.on("error", () => undefined);
     await client.connect();
@@ -284,5 +317,66 @@ export async function startMariadb(): Promise<DatabaseServer> {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A throwaway CA and a server certificate for 127.0.0.1 signed by it (openssl). */
+export function makeTlsFiles(): TlsFiles & { remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "vaultpilot-tls-"));
+  const file = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => {
+    const run = spawnSync("openssl", args, { encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`openssl ${args[0]} failed: ${run.stderr}`);
+  };
+  openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=VaultPilot test CA",
+    "-keyout",
+    file("ca.key"),
+    "-out",
+    file("ca.crt"),
+  );
+  openssl(
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-subj",
+    "/CN=127.0.0.1",
+    "-keyout",
+    file("server.key"),
+    "-out",
+    file("server.csr"),
+  );
+  writeFileSync(file("server.ext"), "subjectAltName=IP:127.0.0.1\n");
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    file("server.csr"),
+    "-CA",
+    file("ca.crt"),
+    "-CAkey",
+    file("ca.key"),
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-extfile",
+    file("server.ext"),
+    "-out",
+    file("server.crt"),
+  );
+  return {
+    cert: file("server.crt"),
+    key: file("server.key"),
+    ca: file("ca.crt"),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
