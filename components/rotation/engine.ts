@@ -125,12 +125,16 @@ export class RotationEngine {
           await this.deps.store.moveStage(this.secretId, "AWSCURRENT", token, current);
           this.deps.crashAt?.("finishSecret:after-move");
         }
+        const now = await this.read({ versionId: token });
+        await this.reloadConsumers(described, token);
+        this.deps.crashAt?.("finishSecret:after-reload");
+        if (strategy.retire) await strategy.retire(old, now, context);
+        this.deps.crashAt?.("finishSecret:after-retire");
+        // Last: while AWSPENDING stays on the token, a finishSecret that crashed anywhere above is
+        // run again in full, so no consumer is left unreloaded and no old credential unretired.
         if (holderOf(described, "AWSPENDING") === token) {
           await this.deps.store.moveStage(this.secretId, "AWSPENDING", undefined, token);
         }
-        const now = await this.read({ versionId: token });
-        await this.reloadConsumers(described, token);
-        if (strategy.retire) await strategy.retire(old, now, context);
         return;
       }
     }

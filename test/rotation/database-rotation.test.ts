@@ -161,6 +161,7 @@ describe("crash and rerun", () => {
     "createSecret:after-put",
     "setSecret:after-set",
     "finishSecret:after-move",
+    "finishSecret:after-reload",
   ];
   it.each(points)(
     "ends consistent with a working credential after a crash at %s",

@@ -21,6 +21,7 @@ import {
   restartAnnotation,
 } from "../../components/rotation/reload/kubernetes.js";
 import { VERSION_VARIABLE } from "../../components/rotation/reload/lambda.js";
+import { SimulatedCrash, STEPS } from "../../components/rotation/engine.js";
 import { startMoto, type MotoServer } from "../support/moto.js";
 import { RotationHarness } from "./harness.js";
 
@@ -194,6 +195,49 @@ describe("aws-iam-key rotation", () => {
       (await iam.send(new ListAccessKeysCommand({ UserName: "deployer" }))).AccessKeyMetadata ?? [];
     expect(current.accessKeyId).not.toBe(old.AccessKeyId);
     expect(keys.map((k) => k.AccessKeyId)).toEqual([current.accessKeyId]);
+  });
+});
+
+describe("aws-iam-key rotation after a crash", () => {
+  it("runs finishSecret again after a crash that followed deleting the old key, keeping one key", async () => {
+    const iam = harness.clients.iam();
+    await iam.send(new CreateUserCommand({ UserName: "deployer" }));
+    const old = (await iam.send(new CreateAccessKeyCommand({ UserName: "deployer" }))).AccessKey!;
+    await harness.createSecret("acme/deploy-key", {
+      userName: "deployer",
+      accessKeyId: old.AccessKeyId,
+      secretAccessKey: old.SecretAccessKey,
+    });
+    const config: SecretRotationConfig = { ...base, type: "aws-iam-key" };
+    const token = await harness.startRotation("acme/deploy-key");
+    const crashing = harness.engine("acme/deploy-key", config, {
+      crashAt: (at) => {
+        if (at === "finishSecret:after-retire") throw new SimulatedCrash(at);
+      },
+    });
+    const crashed = await (async () => {
+      for (const step of STEPS) await crashing.step(step, token);
+    })().then(
+      () => false,
+      (error: unknown) => error instanceof SimulatedCrash,
+    );
+    expect(crashed).toBe(true);
+    expect((await harness.stages("acme/deploy-key"))[token]?.sort()).toEqual([
+      "AWSCURRENT",
+      "AWSPENDING",
+    ]);
+    harness.audit.length = 0;
+
+    await harness.runSteps("acme/deploy-key", config, token);
+
+    const current = await harness.value("acme/deploy-key", { stage: "AWSCURRENT" });
+    const keys =
+      (await iam.send(new ListAccessKeysCommand({ UserName: "deployer" }))).AccessKeyMetadata ?? [];
+    expect(keys.map((k) => k.AccessKeyId)).toEqual([current.accessKeyId]);
+    expect((await harness.stages("acme/deploy-key"))[token]).toEqual(["AWSCURRENT"]);
+    expect(harness.audit.filter((e) => e.outcome === "failed" || e.step === "rollback")).toEqual(
+      [],
+    );
   });
 });
 

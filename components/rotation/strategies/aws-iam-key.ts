@@ -61,10 +61,18 @@ export const awsIamKey: Strategy = {
     if (oldKey === field(current, "accessKeyId")) return;
     const iam = context.aws.iam();
     const userName = field(old, "userName");
-    await iam.send(
-      new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: oldKey, Status: "Inactive" }),
-    );
-    await iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: oldKey }));
+    // A finishSecret run again after a crash finds the old key already gone: that is done.
+    const gone = (error: { name?: string }) => {
+      if (error.name !== "NoSuchEntityException") throw error;
+    };
+    await iam
+      .send(
+        new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: oldKey, Status: "Inactive" }),
+      )
+      .catch(gone);
+    await iam
+      .send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: oldKey }))
+      .catch(gone);
   },
   async revert(values, context) {
     const failedKey = field(values.failed, "accessKeyId");
