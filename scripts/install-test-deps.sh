@@ -8,6 +8,10 @@ sudo=""
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql postgresql-client)
 [ -x /usr/sbin/mariadbd ] || command -v mariadbd >/dev/null 2>&1 || missing+=(mariadb-server mariadb-client)
+# Tools the tests call: openssl (test certificates), pgrep (pausing a database), setpriv and runuser (util-linux).
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v pgrep >/dev/null 2>&1 || missing+=(procps)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} from Debian"
   $sudo apt-get update -qq
