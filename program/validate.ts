@@ -31,6 +31,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   rules.masterSecret,
   rules.passwordPolicy,
   rules.reloadRuntime,
+  rules.kubernetesCluster,
 ];
 
 /** What the loader reports, for tools that list every rule (SARIF, the README). */

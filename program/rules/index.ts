@@ -2,6 +2,7 @@ export { apiVersion } from "./api-version.js";
 export { complianceRotation } from "./compliance-rotation.js";
 export { connectionDetails } from "./connection-details.js";
 export { duplicateName } from "./duplicate-name.js";
+export { kubernetesCluster } from "./kubernetes-cluster.js";
 export { masterSecret } from "./master-secret.js";
 export { passwordPolicy } from "./password-policy.js";
 export { planLimits } from "./plan-limits.js";

@@ -68,6 +68,7 @@ describe("rotation rules registration", () => {
         "master-secret:error",
         "password-policy:error",
         "reload-runtime:error",
+        "kubernetes-cluster:warning",
       ]),
     );
   });
@@ -261,5 +262,39 @@ spec:
     lambda: { function: f }
 `;
     expect(check(yaml).diagnostics.map((d) => d.rule)).toContain("schema");
+  });
+});
+
+describe("kubernetes-cluster", () => {
+  const service = (reload: string) => `---
+apiVersion: vaultpilot.dev/v1
+kind: Service
+metadata:
+  name: worker
+  tenant: acme
+spec:
+  runtime: kubernetes
+  reload:
+    kubernetes: ${reload}
+`;
+
+  it("warns about a Kubernetes reload that names no cluster, at its key", () => {
+    expect(
+      findings(service("{ namespace: jobs, deployment: worker }"), "kubernetes-cluster"),
+    ).toEqual([
+      '33:5 service "worker" names no EKS cluster, so the rotation Lambda cannot restart it and ' +
+        "scheduled rotations of its secrets will roll back; add spec.reload.kubernetes.cluster " +
+        "(only `vaultpilot rotate`, with your kubeconfig, can reload it now)",
+    ]);
+    expect(check(service("{ namespace: jobs, deployment: worker }")).model).toBeDefined();
+  });
+
+  it("accepts one that names its cluster", () => {
+    expect(
+      findings(
+        service("{ cluster: jobs-prod, namespace: jobs, deployment: worker }"),
+        "kubernetes-cluster",
+      ),
+    ).toEqual([]);
   });
 });

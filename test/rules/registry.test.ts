@@ -37,6 +37,7 @@ describe("the rule registry", () => {
       "master-secret error",
       "password-policy error",
       "reload-runtime error",
+      "kubernetes-cluster warning",
     ]);
   });
 
