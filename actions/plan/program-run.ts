@@ -1,7 +1,7 @@
 import type { PolicyModel } from "../../program/model.js";
 import { selectTenants, type StackSettings } from "../../program/pulumi/settings.js";
-import type { ProgramRun } from "./resources.js";
-import { runUnderMocks } from "./run-program.js";
+import type { ProgramRun, SubjectResource } from "./resources.js";
+import { DuplicateResourceError, runUnderMocks } from "./run-program.js";
 
 export function describeSchedule(schedule: {
   everyDays: number;
@@ -12,6 +12,9 @@ export function describeSchedule(schedule: {
     ? `${every}, window ${schedule.window.start} UTC for ${schedule.window.durationHours}h`
     : every;
 }
+
+/** Tenants per run of the program under mocks (see runProgram). */
+export const TENANTS_PER_RUN = 25;
 
 /**
  * Runs the Pulumi program for a stack's tenants of `model` under mocks. An undefined model stands
@@ -24,16 +27,31 @@ export async function runProgram(
   const tenants = model ? selectTenants(model, settings.tenants) : [];
   const { createStackResources } = await import("../../program/pulumi/stack.js");
   const pulumi = await import("@pulumi/pulumi");
-  const resources = await runUnderMocks(settings.stack, (opts) => {
-    createStackResources(
-      tenants,
-      settings,
-      settings.alarmWebhookUrl
-        ? { alarmWebhookUrl: pulumi.secret(settings.alarmWebhookUrl.value) }
-        : {},
-      opts,
-    );
-  });
+  const resources: SubjectResource[] = [];
+  const urns = new Set<string>();
+  // Each tenant's resources stand alone (its own provider), and Pulumi's runtime under mocks
+  // holds every resource of a run until the run ends: slices of tenants bound the memory.
+  for (let first = 0; first < tenants.length; first += TENANTS_PER_RUN) {
+    const slice = tenants.slice(first, first + TENANTS_PER_RUN);
+    const part = await runUnderMocks(settings.stack, (opts) => {
+      createStackResources(
+        slice,
+        settings,
+        settings.alarmWebhookUrl
+          ? { alarmWebhookUrl: pulumi.secret(settings.alarmWebhookUrl.value) }
+          : {},
+        opts,
+      );
+    });
+    for (const resource of part) {
+      if (urns.has(resource.urn)) {
+        throw new DuplicateResourceError(`two resources have the same URN: ${resource.urn}`);
+      }
+      urns.add(resource.urn);
+      resources.push(resource);
+    }
+  }
+  resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   const consumers = new Map<string, string[]>();
   const schedules = new Map<string, string>();
   for (const tenant of tenants) {
