@@ -87,8 +87,8 @@ if (mode === "program") {
 );
 
 const node = process.execPath;
-// Pulumi under mocks holds tens of KB per resource: 100 tenants (16,700 resources) peak at about
-// 3 GB; 1,000 tenants ran out of a 20 GB heap on a 24 GB machine (BENCH_HEAP_MB=20000).
+// Pulumi under mocks holds every resource of a run until it ends; runProgram runs slices of
+// tenants, so 1,000 tenants (167,000 resources) peak at about 3.6 GB.
 const heapMB = Number(process.env.BENCH_HEAP_MB ?? 8192);
 const rows = [];
 for (const n of sizes) {
