@@ -4,19 +4,17 @@ import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { importTypeScript } from "../scripts/import-typescript.mjs";
 import { generatePolicies } from "./generate-policies.mjs";
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 100);
 const SECRETS = Number(process.env.BENCH_SECRETS ?? 20);
 const CONCURRENCY = 8;
 
-// The reader is TypeScript: bundle the parts the bench calls (packages stay external).
-const bundle = join(".bench", "drift-bench.mjs");
-await build({
-  stdin: {
-    contents: `
+// The reader is TypeScript: bundle the parts the bench calls.
+const lib = await importTypeScript(
+  "drift-bench",
+  `
       export { readLive } from "./actions/drift/drift-command.ts";
       export { accountClients, destroyClients } from "./actions/drift/live/clients.ts";
       export { expectedState } from "./actions/drift/expected.ts";
@@ -24,18 +22,7 @@ await build({
       export { validatePolicies } from "./program/validate.ts";
       export { seedTenants } from "./test/drift/seed-from-model.ts";
     `,
-    resolveDir: process.cwd(),
-    loader: "ts",
-  },
-  outfile: bundle,
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node22",
-  packages: "external",
-  logLevel: "warning",
-});
-const lib = await import(pathToFileURL(join(process.cwd(), bundle)).href);
+);
 const { ListSecretsCommand, DescribeSecretCommand } =
   await import("@aws-sdk/client-secrets-manager");
 const { DescribeKeyCommand, GetKeyRotationStatusCommand } = await import("@aws-sdk/client-kms");

@@ -5,7 +5,7 @@
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { importTypeScript } from "../scripts/import-typescript.mjs";
 import {
   IAMClient,
   CreateRoleCommand,
@@ -26,21 +26,10 @@ const bundlePath = join(root, "dist", "rotation", "index.js");
 const bundleBytes = statSync(bundlePath).size;
 
 // The test support (moto, PostgreSQL, MariaDB starters) is TypeScript: bundle it for this script.
-const support = join(root, ".bench", "rotation-support.mjs");
-await build({
-  stdin: {
-    contents: `export { startMoto } from "./test/support/moto.ts"; export { startPostgres, startMariadb } from "./test/support/databases.ts";`,
-    resolveDir: root,
-    loader: "ts",
-  },
-  outfile: support,
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  packages: "external",
-  logLevel: "warning",
-});
-const { startMoto, startPostgres, startMariadb } = await import(support);
+const { startMoto, startPostgres, startMariadb } = await importTypeScript(
+  "rotation-support",
+  `export { startMoto } from "./test/support/moto.ts"; export { startPostgres, startMariadb } from "./test/support/databases.ts";`,
+);
 const { handleRotationEvent } = createRequire(import.meta.url)(bundlePath);
 
 const [moto, pg, maria] = await Promise.all([startMoto(), startPostgres(), startMariadb()]);

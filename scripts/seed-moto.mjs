@@ -1,10 +1,7 @@
 // npm run seed:moto [-- <policy dir>]: creates in a running moto server (AWS_ENDPOINT_URL) what the
 // Pulumi program deploys for the policies, from `vaultpilot plan --format json`, each secret
 // rotated once, so that `vaultpilot drift` has a live state to check. For trying drift by hand.
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { importTypeScript } from "./import-typescript.mjs";
 
 const endpoint = process.env.AWS_ENDPOINT_URL;
 if (!endpoint) {
@@ -12,27 +9,14 @@ if (!endpoint) {
   process.exit(1);
 }
 const dir = process.argv[2] ?? "policies";
-mkdirSync(".bench", { recursive: true });
-const bundle = join(".bench", "seed-moto.mjs");
-await build({
-  stdin: {
-    contents: `
+const lib = await importTypeScript(
+  "seed-moto",
+  `
       export { run } from "./actions/cli.ts";
       export { validatePolicies } from "./program/validate.ts";
       export { seedFromPlan } from "./test/drift/seed-from-plan.ts";
     `,
-    resolveDir: process.cwd(),
-    loader: "ts",
-  },
-  outfile: bundle,
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node22",
-  packages: "external",
-  logLevel: "warning",
-});
-const lib = await import(pathToFileURL(join(process.cwd(), bundle)).href);
+);
 
 let planJson = "";
 const code = await lib.run(["plan", dir, "--format", "json"], {
