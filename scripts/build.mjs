@@ -8,6 +8,8 @@ import {
   lstatSync,
   unlinkSync,
   writeFileSync,
+  readdirSync,
+  rmSync,
 } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +17,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
-await build({
+const main = await build({
   absWorkingDir: root,
   entryPoints: {
     "cli/main": "actions/main.ts",
@@ -23,6 +25,11 @@ await build({
     "program/validate": "program/validate.ts",
     // The Pulumi program (Pulumi.yaml's main); @pulumi packages stay external.
     "pulumi/index": "program/pulumi/index.ts",
+    // The package's library entry points (package.json "exports"; types from tsconfig.build.json).
+    "lib/index": "program/index.ts",
+    "lib/stack": "program/pulumi/library.ts",
+    "lib/components": "components/aws/index.ts",
+    "lib/rotation": "components/rotation/index.ts",
   },
   outdir: "dist",
   bundle: true,
@@ -33,8 +40,19 @@ await build({
   packages: "external",
   sourcemap: "linked",
   define: { __VAULTPILOT_VERSION__: JSON.stringify(version) },
+  metafile: true,
   logLevel: "warning",
 });
+// Chunk names carry a content hash: remove the chunks of earlier builds, so dist/ (and the npm
+// package, which ships it) holds only what this build's entry points load.
+for (const file of readdirSync(join(root, "dist"))) {
+  if (
+    /\.js(\.map)?$/.test(file) &&
+    !(`dist/${file}`.replace(/\.map$/, "") in main.metafile.outputs)
+  ) {
+    rmSync(join(root, "dist", file));
+  }
+}
 
 // The rotation Lambda (components/rotation), one file at the path the Pulumi RotationFunction
 // deploys, handler `index.handler`. The Node.js Lambda runtime ships AWS SDK v3 (and @smithy), so
@@ -64,7 +82,9 @@ const lambda = await build({
 writeFileSync(join(root, "dist", "rotation", "package.json"), '{ "type": "commonjs" }\n');
 const bytes = lambda.metafile.outputs["dist/rotation/index.js"]?.bytes ?? 0;
 // Its size has a target (500 KB): say it when building on purpose, not inside `npm start` or `npm test`.
-if (!["start", "prepare", "test", "docs"].includes(process.env.npm_lifecycle_event ?? "")) {
+if (
+  !["start", "prepare", "prepack", "test", "docs"].includes(process.env.npm_lifecycle_event ?? "")
+) {
   console.log(`dist/rotation/index.js: ${(bytes / 1024).toFixed(1)} KB`);
 }
 

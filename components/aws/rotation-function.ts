@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { existsSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { LogGroup } from "@pulumi/aws/cloudwatch/index.js";
 import { AccessEntry, AccessPolicyAssociation } from "@pulumi/aws/eks/index.js";
 import { Role, RolePolicy } from "@pulumi/aws/iam/index.js";
@@ -35,6 +38,26 @@ export { rotationRules, type RotationRules, type RotationScheduleInput } from ".
 
 /** Where the rotation runtime's bundle is built (components/rotation, by its own build) and its handler. */
 export const ROTATION_BUNDLE_DIR = "dist/rotation";
+
+/**
+ * The rotation bundle of the VaultPilot package this code runs from, relative to `cwd` (Pulumi runs
+ * a program in its project directory): `dist/rotation` in this repository, and
+ * `node_modules/vaultpilot/dist/rotation` in a team's repository that installed the package. Found
+ * by walking up from this module (source, bundled chunk or installed package alike).
+ * @default - `ROTATION_BUNDLE_DIR` when no built bundle is found (the build writes it there)
+ */
+export function rotationBundleDir(cwd: string = process.cwd()): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, ROTATION_BUNDLE_DIR);
+    if (existsSync(join(candidate, "index.js"))) {
+      return relative(cwd, candidate).split("\\").join("/") || ".";
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return ROTATION_BUNDLE_DIR;
+    dir = parent;
+  }
+}
 export const ROTATION_HANDLER = "index.handler";
 
 /** What the role must reach for one secret: the runtime's configuration of it, and its master secret. */
@@ -274,7 +297,7 @@ export function rotationFunctionPolicy(args: {
  */
 export function rotationPackage(
   config: HandlerConfig,
-  bundleDir = ROTATION_BUNDLE_DIR,
+  bundleDir = rotationBundleDir(),
 ): pulumi.asset.AssetArchive {
   return new pulumi.asset.AssetArchive({
     ".": new pulumi.asset.FileArchive(bundleDir),
