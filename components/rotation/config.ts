@@ -16,8 +16,17 @@ export interface SecretRotationConfig {
   readonly type: SecretType;
   /** postgres and mysql only. @default "single" */
   readonly strategy?: DatabaseStrategy;
-  /** postgres and mysql only: connect over TLS and verify the server. @default false */
+  /**
+   * postgres and mysql only: connect over TLS and verify the server. The secret value's `ssl`
+   * field can ask for TLS too; the stricter wins. @default false
+   */
   readonly tls?: boolean;
+  /**
+   * postgres and mysql only: the policy's spec.connection (defaults applied), which rotation holds
+   * the secret value to: a value naming another host, port, database or user is refused.
+   * @default - not checked (a configuration written before it carried the connection)
+   */
+  readonly connection?: DatabaseConnection;
   /** postgres and mysql only: how long a login may take before the database counts as down. @default 5000 */
   readonly connectTimeoutMs?: number;
   /** @default { length: 32, exclude: "" } */
@@ -28,6 +37,16 @@ export interface SecretRotationConfig {
   readonly reload?: readonly ReloadTarget[];
   /** SNS topic for critical alerts. @default - no alert is sent, only the audit event */
   readonly alertTopicArn?: string;
+}
+
+/** Where a database secret logs in, as the policy's spec.connection gives it. */
+export interface DatabaseConnection {
+  readonly host: string;
+  readonly port: number;
+  /** @default - none (mysql); postgres defaults it to "postgres" in the model */
+  readonly database?: string;
+  /** With strategy alternating, the first of the two users; the second is `<username>_clone`. */
+  readonly username: string;
 }
 
 /**

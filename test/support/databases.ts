@@ -1,5 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
@@ -19,6 +29,11 @@ export interface DatabaseServer {
   canLogin(username: string, password: string): Promise<boolean>;
   /** Makes a login user with privileges on the test database. */
   createUser(username: string, password: string): Promise<void>;
+  /**
+   * Every server log file's text, concatenated (postgres: the logging collector's files;
+   * MariaDB: the general query log and the error log). Only with `logAll` at start.
+   */
+  logs(): string;
   /** Stops accepting connections (SIGSTOP) until `resume`: the database is "down". */
   pause(): void;
   resume(): void;
@@ -59,6 +74,14 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The text of every file in `dir` ("" when it does not exist). */
+function readAll(dir: string): string {
+  if (!existsSync(dir)) return "";
+  return readdirSync(dir)
+    .map((name) => readFileSync(join(dir, name), "utf8"))
+    .join("\n");
+}
+
 /** A server certificate (PEM) for 127.0.0.1 and the CA that signed it. */
 export interface TlsFiles {
   readonly cert: string;
@@ -70,7 +93,9 @@ export interface TlsFiles {
  * With `tls`, the server takes only TLS connections over TCP (`hostssl`; plain TCP is
  * rejected), and the helper's own connections verify its certificate against `tls.ca`.
  */
-export async function startPostgres(options: { tls?: TlsFiles } = {}): Promise<DatabaseServer> {
+export async function startPostgres(
+  options: { tls?: TlsFiles; logAll?: boolean } = {},
+): Promise<DatabaseServer> {
   const dir = mkdtempSync(join(tmpdir(), "vaultpilot-pg-"));
   const data = join(dir, "data");
   const pwfile = join(dir, "pw");
@@ -113,6 +138,19 @@ export async function startPostgres(options: { tls?: TlsFiles } = {}): Promise<D
     );
     tlsSettings.push("-c", "ssl=on", "-c", `ssl_cert_file=${cert}`, "-c", `ssl_key_file=${key}`);
   }
+  const logDir = join(dir, "log");
+  const logSettings = options.logAll
+    ? [
+        "-c",
+        "log_statement=all",
+        "-c",
+        "logging_collector=on",
+        "-c",
+        `log_directory=${logDir}`,
+        "-c",
+        "log_min_error_statement=info",
+      ]
+    : [];
   const port = await freePort();
   const [cmd, args] = asPostgres(join(PG_BIN, "postgres"), [
     "-D",
@@ -130,6 +168,7 @@ export async function startPostgres(options: { tls?: TlsFiles } = {}): Promise<D
     "-c",
     "full_page_writes=off",
     ...tlsSettings,
+    ...logSettings,
   ]);
   // exec through runuser keeps one process: the postmaster gets our signals.
   const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], detached: false });
@@ -166,6 +205,7 @@ export async function startPostgres(options: { tls?: TlsFiles } = {}): Promise<D
     host: "127.0.0.1",
     port,
     admin,
+    logs: () => readAll(logDir) + log,
     async admin_sql(sql, values) {
       const client = await connect(admin.username, admin.password);
       try {
@@ -221,7 +261,7 @@ function pgIds(): { uid: number; gid: number } {
   return { uid: Number(out), gid: Number(gid) };
 }
 
-export async function startMariadb(): Promise<DatabaseServer> {
+export async function startMariadb(options: { logAll?: boolean } = {}): Promise<DatabaseServer> {
   const dir = mkdtempSync(join(tmpdir(), "vaultpilot-maria-"));
   chmodSync(dir, 0o755);
   const data = join(dir, "data");
@@ -239,6 +279,16 @@ export async function startMariadb(): Promise<DatabaseServer> {
     { encoding: "utf8" },
   );
   if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr}`);
+  const logDir = join(dir, "log");
+  mkdirSync(logDir);
+  if (isRoot) chmodSync(logDir, 0o777);
+  const logSettings = options.logAll
+    ? [
+        "--general-log",
+        `--general-log-file=${join(logDir, "general.log")}`,
+        `--log-error=${join(logDir, "error.log")}`,
+      ]
+    : [];
   const port = await freePort();
   const child = spawn(
     "mariadbd",
@@ -252,6 +302,7 @@ export async function startMariadb(): Promise<DatabaseServer> {
       "--innodb-flush-log-at-trx-commit=0",
       "--skip-log-bin",
       `--pid-file=${join(dir, "pid")}`,
+      ...logSettings,
       ...user,
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
@@ -279,6 +330,7 @@ export async function startMariadb(): Promise<DatabaseServer> {
     host: "127.0.0.1",
     port,
     admin,
+    logs: () => readAll(logDir) + log,
     async admin_sql(sql, values) {
       const c = await connect(admin.username, admin.password);
       try {

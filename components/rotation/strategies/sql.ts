@@ -2,8 +2,8 @@ import type { RotationValues, SecretValue, StrategyContext } from "../strategy.j
 
 /**
  * What postgres and mysql share: the AWS rotation templates' value
- * ({engine, host, port, username, password, dbname, masterarn}) and the single/alternating logic.
- * Each engine supplies how to log in and how to change a password.
+ * ({engine, host, port, username, password, dbname, masterarn, ssl}) and the single/alternating
+ * logic. Each engine supplies how to log in and how to change a password.
  */
 export interface SqlCredentials {
   readonly engine: string;
@@ -13,11 +13,24 @@ export interface SqlCredentials {
   readonly password: string;
   readonly dbname?: string;
   readonly masterarn?: string;
+  /** The value's `ssl` field (AWS's templates read it): true or "true" asks for TLS. @default false */
+  readonly ssl: boolean;
 }
 
 export interface SqlSession {
-  /** Sets `username`'s password; creates the user (like `template`) if `create`. */
-  setPassword(username: string, password: string, options?: { createLike?: string }): Promise<void>;
+  /** The user this session is logged in as (PostgreSQL `session_user`, MySQL `CURRENT_USER()`). */
+  sessionUser(): Promise<string>;
+  /**
+   * Sets `username`'s password. The statement always names the user, and carries only a
+   * verifier computed on the client (SCRAM-SHA-256, mysql_native_password's hash), never the
+   * password: a server logging every statement logs no password.
+   */
+  setPassword(username: string, password: string): Promise<void>;
+  /**
+   * Alternating users: creates `clone` (with `password`) when missing and makes it equivalent to
+   * `base`, the policy's user, which stays the one place privileges are managed.
+   */
+  makeEquivalent(base: string, clone: string, password: string): Promise<void>;
   check(): Promise<void>;
   close(): Promise<void>;
 }
@@ -25,17 +38,27 @@ export interface SqlSession {
 export interface SqlEngine {
   readonly name: string;
   readonly defaultPort: number;
+  /** The database a login uses when neither the value nor the policy names one. */
+  readonly defaultDatabase?: string;
   /** Logs in; rejects when the credentials do not work or the server is unreachable. */
   connect(credentials: SqlCredentials, options: ConnectOptions): Promise<SqlSession>;
 }
 
 export interface ConnectOptions {
+  /** TLS with the server's certificate verified; never a plaintext fallback. */
   readonly tls: boolean;
   readonly timeoutMs: number;
 }
 
-function connectOptions(context: StrategyContext): ConnectOptions {
-  return { tls: context.config.tls ?? false, timeoutMs: context.config.connectTimeoutMs ?? 5000 };
+/**
+ * TLS when the policy's `connection.tls` or the `ssl` field of any value this login involves asks
+ * for it: the stricter wins, so a password is never sent in plaintext when either asks for TLS.
+ */
+function connectOptions(context: StrategyContext, ...values: SqlCredentials[]): ConnectOptions {
+  return {
+    tls: (context.config.tls ?? false) || values.some((v) => v.ssl),
+    timeoutMs: context.config.connectTimeoutMs ?? 5000,
+  };
 }
 
 export const CLONE_SUFFIX = "_clone";
@@ -45,6 +68,11 @@ export function refused(error: unknown): boolean {
   const code = (error as { code?: string | number }).code;
   // PostgreSQL invalid_password / invalid_authorization; MySQL ER_ACCESS_DENIED_ERROR.
   return code === "28P01" || code === "28000" || code === "ER_ACCESS_DENIED_ERROR" || code === 1045;
+}
+
+/** AWS's templates accept `"ssl": true` and `"ssl": "true"` (any case). */
+export function sslField(value: unknown): boolean {
+  return value === true || (typeof value === "string" && value.toLowerCase() === "true");
 }
 
 export function credentials(value: SecretValue, engine: SqlEngine): SqlCredentials {
@@ -57,6 +85,8 @@ export function credentials(value: SecretValue, engine: SqlEngine): SqlCredentia
   const port = value.port === undefined ? engine.defaultPort : Number(value.port);
   if (!Number.isInteger(port))
     throw new Error(`the ${engine.name} secret's "port" is not a number`);
+  if (value.ssl !== undefined && typeof value.ssl !== "boolean" && typeof value.ssl !== "string")
+    throw new Error(`the ${engine.name} secret's "ssl" must be true, false, "true" or "false"`);
   return {
     engine: typeof value.engine === "string" ? value.engine : engine.name,
     host: field("host"),
@@ -65,11 +95,49 @@ export function credentials(value: SecretValue, engine: SqlEngine): SqlCredentia
     password: field("password"),
     ...(typeof value.dbname === "string" && { dbname: value.dbname }),
     ...(typeof value.masterarn === "string" && { masterarn: value.masterarn }),
+    ssl: sslField(value.ssl),
   };
 }
 
 function alternating(context: StrategyContext): boolean {
   return context.config.strategy === "alternating";
+}
+
+/** `app` for both `app` and `app_clone`. */
+export function baseUser(username: string): string {
+  return username.endsWith(CLONE_SUFFIX) ? username.slice(0, -CLONE_SUFFIX.length) : username;
+}
+
+/**
+ * The policy's spec.connection is authoritative: a value that names another server, database or
+ * user is refused before anything changes, naming both. With alternating users the value may name
+ * `<username>` or `<username>_clone`. Without a connection in the configuration (a configuration
+ * written before it carried one) there is nothing to compare.
+ */
+export function checkAgainstPolicy(
+  c: SqlCredentials,
+  context: StrategyContext,
+  engine: SqlEngine,
+  which: string,
+): void {
+  const policy = context.config.connection;
+  if (!policy) return;
+  const valueDatabase = c.dbname ?? engine.defaultDatabase;
+  const differ = (field: string, valueField: string, found: unknown, wanted: unknown) =>
+    new Error(
+      `the ${which} value's "${valueField}" is ${JSON.stringify(found ?? null)} but the policy's ` +
+        `connection.${field} is ${JSON.stringify(wanted ?? null)}; nothing was changed. ` +
+        `Correct the secret value (vaultpilot secret init --force) or the policy`,
+    );
+  if (c.host !== policy.host) throw differ("host", "host", c.host, policy.host);
+  if (c.port !== policy.port) throw differ("port", "port", c.port, policy.port);
+  if (valueDatabase !== policy.database)
+    throw differ("database", "dbname", valueDatabase, policy.database);
+  const users = alternating(context)
+    ? [policy.username, `${policy.username}${CLONE_SUFFIX}`]
+    : [policy.username];
+  if (!users.includes(c.username))
+    throw differ("username", "username", c.username, users.join(" or "));
 }
 
 /** Tries to log in; undefined when the credentials are refused or the server is unreachable. */
@@ -93,10 +161,21 @@ async function withSession<T>(session: SqlSession, use: (s: SqlSession) => Promi
   }
 }
 
+/** Single user: the session must be the user whose password it changes, and nobody else. */
+async function setOwnPassword(session: SqlSession, username: string, password: string) {
+  const self = await session.sessionUser();
+  if (self !== username)
+    throw new Error(
+      `logged in as "${self}" to change the password of "${username}"; refusing to change another user's password`,
+    );
+  await session.setPassword(username, password);
+}
+
 export function sqlStrategy(engine: SqlEngine) {
   return {
     async create(current: SecretValue, context: StrategyContext): Promise<SecretValue> {
       const c = credentials(current, engine);
+      checkAgainstPolicy(c, context, engine, "current");
       let username = c.username;
       if (alternating(context)) {
         if (!c.masterarn)
@@ -104,19 +183,18 @@ export function sqlStrategy(engine: SqlEngine) {
             `the alternating strategy needs "masterarn" in the ${engine.name} secret`,
           );
         username = username.endsWith(CLONE_SUFFIX)
-          ? username.slice(0, -CLONE_SUFFIX.length)
+          ? baseUser(username)
           : `${username}${CLONE_SUFFIX}`;
       }
       return { ...current, username, password: await context.password() };
     },
 
     async set(values: RotationValues, context: StrategyContext): Promise<void> {
-      const tls = connectOptions(context);
       const pending = credentials(values.pending, engine);
-      // Already set (a rerun after a crash): nothing to do.
-      const done = await tryConnect(engine, pending, tls);
-      if (done) return withSession(done, async () => undefined);
       const current = credentials(values.current, engine);
+      checkAgainstPolicy(current, context, engine, "current");
+      checkAgainstPolicy(pending, context, engine, "pending");
+      const tls = connectOptions(context, pending, current);
       if (pending.host !== current.host || pending.port !== current.port) {
         throw new Error(
           `the pending ${engine.name} secret names another server than the current one; refusing to set it`,
@@ -124,15 +202,40 @@ export function sqlStrategy(engine: SqlEngine) {
       }
       if (alternating(context)) {
         const master = credentials(await context.master(current.masterarn ?? ""), engine);
+        if (master.host !== current.host || master.port !== current.port)
+          throw new Error(
+            `the master secret names ${master.host}:${master.port}, not the secret's server ${current.host}:${current.port}; nothing was changed`,
+          );
+        // Never the administrator's own password (a pending value left naming the master user).
+        if (pending.username === master.username || baseUser(pending.username) === master.username)
+          throw new Error(
+            `the pending user "${pending.username}" is the master secret's own user; refusing to change the administrator's password`,
+          );
+        const base = baseUser(current.username);
+        if (baseUser(pending.username) !== base)
+          throw new Error(
+            `the pending user "${pending.username}" is neither "${base}" nor "${base}${CLONE_SUFFIX}"; refusing to set it`,
+          );
+        // Already set (a rerun after a crash): the users are still made equivalent below.
         const session = await engine.connect(
           { ...master, dbname: current.dbname ?? master.dbname } as SqlCredentials,
-          tls,
+          connectOptions(context, pending, current, master),
         );
-        const createLike = pending.username === current.username ? undefined : current.username;
-        return withSession(session, (s) =>
-          s.setPassword(pending.username, pending.password, { ...(createLike && { createLike }) }),
-        );
+        return withSession(session, async (s) => {
+          const self = await s.sessionUser();
+          if (self === pending.username)
+            throw new Error(
+              `the pending user "${pending.username}" is the session's own user; refusing to change the administrator's password`,
+            );
+          await s.makeEquivalent(base, `${base}${CLONE_SUFFIX}`, pending.password);
+          const done = await tryConnect(engine, pending, tls);
+          if (done) return withSession(done, async () => undefined);
+          await s.setPassword(pending.username, pending.password);
+        });
       }
+      // Already set (a rerun after a crash): nothing to do.
+      const done = await tryConnect(engine, pending, tls);
+      if (done) return withSession(done, async () => undefined);
       if (pending.username !== current.username)
         throw new Error("the single-user strategy cannot change the user name");
       // Log in as the user itself: with the current password, or the previous one when a crashed
@@ -145,7 +248,7 @@ export function sqlStrategy(engine: SqlEngine) {
         try {
           const session = await engine.connect(login, tls);
           return await withSession(session, (s) =>
-            s.setPassword(pending.username, pending.password),
+            setOwnPassword(s, pending.username, pending.password),
           );
         } catch (error) {
           lastError = error;
@@ -157,7 +260,8 @@ export function sqlStrategy(engine: SqlEngine) {
     },
 
     async test(pending: SecretValue, context: StrategyContext): Promise<void> {
-      const session = await engine.connect(credentials(pending, engine), connectOptions(context));
+      const c = credentials(pending, engine);
+      const session = await engine.connect(c, connectOptions(context, c));
       await withSession(session, (s) => s.check());
     },
 
@@ -165,9 +269,9 @@ export function sqlStrategy(engine: SqlEngine) {
       values: { restore: SecretValue; failed: SecretValue; changed: boolean },
       context: StrategyContext,
     ): Promise<void> {
-      const tls = connectOptions(context);
       const restore = credentials(values.restore, engine);
       const failed = credentials(values.failed, engine);
+      const tls = connectOptions(context, restore, failed);
       // Alternating: the restored user was never changed, so its password still works.
       if (alternating(context)) return;
       try {
@@ -181,7 +285,7 @@ export function sqlStrategy(engine: SqlEngine) {
         }
       }
       const session = await engine.connect({ ...failed, username: restore.username }, tls);
-      await withSession(session, (s) => s.setPassword(restore.username, restore.password));
+      await withSession(session, (s) => setOwnPassword(s, restore.username, restore.password));
     },
   };
 }
