@@ -7,6 +7,15 @@ const POLICIES = [
   "policies",
 ] as const;
 
+const QUIET = ["-q, --quiet", "print nothing but errors (no audit lines, no result line)"] as const;
+const AUDIT_LOG = [
+  "--audit-log <file>",
+  "append the audit lines (JSON, one per event) to this file instead of the terminal",
+] as const;
+const EXIT_STATUS =
+  "Exit status: 0 done, 1 failed (rolled back) or the secret is not in Secrets Manager, 2 usage error,\n" +
+  "75 busy: another run holds the claim on the secret and nothing was changed (try again later).";
+
 export function registerRotation(program: Command, io: CliIO, setExit: (code: number) => void) {
   program
     .command("rotate")
@@ -22,6 +31,8 @@ export function registerRotation(program: Command, io: CliIO, setExit: (code: nu
       "--no-reload",
       "do not reload the consumers (they must read the secret again by themselves)",
     )
+    .option(...QUIET)
+    .option(...AUDIT_LOG)
     .addOption(
       new Option("--alert-topic <arn>", "SNS topic for critical alerts").default(
         undefined,
@@ -31,10 +42,20 @@ export function registerRotation(program: Command, io: CliIO, setExit: (code: nu
     .addHelpText(
       "after",
       "\nUses the AWS SDK's usual configuration: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws.\n" +
-        "Audit events go to stderr as JSON lines. Exit status: 0 rotated, 1 failed and rolled back, 2 usage error.",
+        "Audit events go to stderr as JSON lines (or to --audit-log FILE).\n" +
+        EXIT_STATUS,
     )
     .action(
-      async (ref: string, options: { policies: string; reload: boolean; alertTopic?: string }) => {
+      async (
+        ref: string,
+        options: {
+          policies: string;
+          reload: boolean;
+          alertTopic?: string;
+          quiet?: boolean;
+          auditLog?: string;
+        },
+      ) => {
         const { rotateCommand } = await import("./rotate.js");
         setExit(await rotateCommand(ref, options, io));
       },
@@ -48,7 +69,11 @@ export function registerRotation(program: Command, io: CliIO, setExit: (code: nu
         .choices(["text", "json"])
         .default("text"),
     )
-    .action(async (ref: string, options: { format: "text" | "json" }) => {
+    .option(
+      "-p, --policies <dir>",
+      "also check that the policies in this directory describe the secret",
+    )
+    .action(async (ref: string, options: { format: "text" | "json"; policies?: string }) => {
       const { versionsCommand } = await import("./versions.js");
       setExit(await versionsCommand(ref, options, io));
     });
@@ -61,8 +86,22 @@ export function registerRotation(program: Command, io: CliIO, setExit: (code: nu
     .option("--to <version>", "the version id to go back to; one of the last 10")
     .option(...POLICIES)
     .option("--no-reload", "do not reload the consumers")
-    .action(async (ref: string, options: { policies: string; reload: boolean; to?: string }) => {
-      const { rollbackCommand } = await import("./rollback.js");
-      setExit(await rollbackCommand(ref, options, io));
-    });
+    .option(...QUIET)
+    .option(...AUDIT_LOG)
+    .addHelpText("after", `\n${EXIT_STATUS}`)
+    .action(
+      async (
+        ref: string,
+        options: {
+          policies: string;
+          reload: boolean;
+          to?: string;
+          quiet?: boolean;
+          auditLog?: string;
+        },
+      ) => {
+        const { rollbackCommand } = await import("./rollback.js");
+        setExit(await rollbackCommand(ref, options, io));
+      },
+    );
 }

@@ -1,3 +1,4 @@
+import { appendFileSync, closeSync, openSync } from "node:fs";
 import { resolve } from "node:path";
 import { awsConfigFromEnv, type AwsConfig } from "../../components/rotation/aws/clients.js";
 import { topicArn } from "../../components/aws/naming.js";
@@ -8,8 +9,25 @@ import {
 } from "../../components/rotation/config.js";
 import type { AuditSink } from "../../components/rotation/ports.js";
 import type { RuntimeOptions } from "../../components/rotation/runtime.js";
+import { isCrashPoint, type CrashPoint } from "../../components/rotation/engine.js";
 import { validatePolicies } from "../../program/validate.js";
+import { policyDirectory } from "../policy-directory.js";
 import { UsageError, type CliIO } from "../io.js";
+
+/**
+ * `rotate` and `rollback` found another run holding the claim on the secret and changed nothing:
+ * try again later. 75 is EX_TEMPFAIL of sysexits.h ("a temporary failure; the user is invited to
+ * retry"), so schedulers and scripts can tell it from a failure.
+ */
+export const EXIT_BUSY = 75;
+
+/** What rotate, rollback and versions share: where audit lines go, and how loud to be. */
+export interface OutputOptions {
+  /** Print nothing but errors: no audit lines on the terminal, no result line. @default false */
+  readonly quiet?: boolean;
+  /** Append the audit lines to this file (created with mode 600) instead of the terminal. */
+  readonly auditLog?: string;
+}
 
 /**
  * `<tenant>/<secret>` as the policies name it; `secretId` is the Secrets Manager name the Pulumi
@@ -29,7 +47,7 @@ export function loadSecretConfig(
   options: { policies: string; reload: boolean; alertTopic?: string },
   io: CliIO,
 ): SecretRotationConfig {
-  const result = validatePolicies(resolve(io.cwd, options.policies));
+  const result = validatePolicies(policyDirectory(io.cwd, options.policies));
   if (!result.model) {
     throw new UsageError(
       `the policies in ${options.policies} do not validate; run vaultpilot validate ${options.policies}`,
@@ -57,13 +75,49 @@ export function stderrAudit(io: CliIO): AuditSink {
   return (event) => io.stderr(`${JSON.stringify(event)}\n`);
 }
 
-/** Retry timing from the environment (tests and impatient operators shorten it). */
-export function cliRuntime(io: CliIO): RuntimeOptions {
+/**
+ * Where the audit lines go: `--audit-log FILE` (appended, one JSON line each), else stderr unless
+ * `--quiet`. A file that cannot be opened is a one-line usage error before anything is changed.
+ */
+export function auditSink(io: CliIO, options: OutputOptions): AuditSink {
+  if (options.auditLog) {
+    const path = resolve(io.cwd, options.auditLog);
+    try {
+      closeSync(openSync(path, "a", 0o600));
+    } catch (error) {
+      throw new UsageError(
+        `cannot write the audit log "${options.auditLog}": ${oneLine(error)}; give a writable file`,
+      );
+    }
+    return (event) => appendFileSync(path, `${JSON.stringify(event)}\n`);
+  }
+  if (options.quiet) return () => undefined;
+  return stderrAudit(io);
+}
+
+/**
+ * Retry timing from the environment (tests and impatient operators shorten it); the claim's time
+ * to live (VAULTPILOT_CLAIM_TTL_SECONDS); VAULTPILOT_TEST_CRASH_AT, for the crash tests only,
+ * kills the process with SIGKILL at that crash point.
+ */
+export function cliRuntime(io: CliIO, audit: AuditSink = stderrAudit(io)): RuntimeOptions {
+  const ttlSeconds = Number(io.env.VAULTPILOT_CLAIM_TTL_SECONDS);
+  const crashPoint = io.env.VAULTPILOT_TEST_CRASH_AT;
+  if (crashPoint !== undefined && !isCrashPoint(crashPoint))
+    throw new UsageError(`VAULTPILOT_TEST_CRASH_AT="${crashPoint}" is not a crash point`);
   const attempts = Number(io.env.VAULTPILOT_RETRY_ATTEMPTS);
   const firstDelayMs = Number(io.env.VAULTPILOT_RETRY_DELAY_MS);
   return {
     aws: cliAws(io),
-    audit: stderrAudit(io),
+    audit,
+    ...(io.env.VAULTPILOT_CLAIM_TTL_SECONDS &&
+      Number.isFinite(ttlSeconds) &&
+      ttlSeconds > 0 && { claimTtlMs: ttlSeconds * 1000 }),
+    ...(crashPoint && {
+      crashAt: (point: CrashPoint) => {
+        if (point === crashPoint) process.kill(process.pid, "SIGKILL");
+      },
+    }),
     retry: {
       ...(Number.isInteger(attempts) && attempts > 0 && { attempts }),
       ...(Number.isFinite(firstDelayMs) &&

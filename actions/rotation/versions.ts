@@ -1,8 +1,10 @@
 import { AwsClients } from "../../components/rotation/aws/clients.js";
-import { secretsManagerStore } from "../../components/rotation/aws/secrets-store.js";
+import { LABELS, secretsManagerStore } from "../../components/rotation/aws/secrets-store.js";
 import { recentVersions } from "../../components/rotation/engine.js";
+import { SecretNotFound } from "../../components/rotation/ports.js";
 import { EXIT, type CliIO } from "../io.js";
-import { cliAws, oneLine, parseRef } from "./shared.js";
+import { regionOf } from "./rotate.js";
+import { cliAws, loadSecretConfig, oneLine, parseRef } from "./shared.js";
 
 export interface VersionRow {
   readonly versionId: string;
@@ -14,10 +16,12 @@ export interface VersionRow {
 
 export async function versionsCommand(
   ref: string,
-  options: { format: "text" | "json" },
+  options: { format: "text" | "json"; policies?: string },
   io: CliIO,
 ): Promise<number> {
   const target = parseRef(ref);
+  // With --policies, the secret must be one the policies describe (as for rotate and rollback).
+  if (options.policies) loadSecretConfig(target, { policies: options.policies, reload: false }, io);
   const clients = new AwsClients(cliAws(io));
   try {
     const described = await secretsManagerStore(clients).describe(target.secretId, {
@@ -26,7 +30,7 @@ export async function versionsCommand(
     const all = recentVersions(described, Number.MAX_SAFE_INTEGER);
     const rows: VersionRow[] = all.map((v, i) => ({
       versionId: v.versionId,
-      stages: v.stages,
+      stages: v.stages.map((stage) => LABELS[stage]),
       created: v.created?.toISOString() ?? null,
       reachable: i < 10,
     }));
@@ -37,6 +41,12 @@ export async function versionsCommand(
     );
     return EXIT.clean;
   } catch (error) {
+    if (error instanceof SecretNotFound) {
+      io.stderr(
+        `vaultpilot: secret ${target.secretId} is not in Secrets Manager (${regionOf(io)})\n`,
+      );
+      return EXIT.findings;
+    }
     io.stderr(`vaultpilot: cannot list the versions of ${target.secretId}: ${oneLine(error)}\n`);
     return EXIT.findings;
   } finally {

@@ -1,7 +1,18 @@
-import { createHash } from "node:crypto";
-import type { AwsClients } from "./aws/clients.js";
+import { createHash, randomBytes } from "node:crypto";
 import type { ReloadTarget, RetryPolicy, SecretRotationConfig } from "./config.js";
-import type { Alerts, AuditEvent, AuditSink, SecretDescription, SecretStore } from "./ports.js";
+import {
+  ClaimHeld,
+  noReplicas,
+  VersionConflict,
+  type Alerts,
+  type AuditEvent,
+  type AuditSink,
+  type Claim,
+  type ReplicaWriter,
+  type SecretDescription,
+  type SecretStore,
+  type Stage,
+} from "./ports.js";
 import { withRetry, type Sleep } from "./retry.js";
 import {
   sensitiveStrings,
@@ -13,6 +24,32 @@ import {
 export const STEPS = ["createSecret", "setSecret", "testSecret", "finishSecret"] as const;
 export type Step = (typeof STEPS)[number];
 
+/**
+ * Every point where a test may stop a run as a crash would (a SIGKILL of the CLI through
+ * VAULTPILOT_TEST_CRASH_AT, or a SimulatedCrash in-process): `<step>:start` once the step holds
+ * the claim, `<step>:done` after its last change, and the points between a step's changes.
+ */
+export const CRASH_POINTS = [
+  "createSecret:start",
+  "createSecret:after-put",
+  "createSecret:done",
+  "setSecret:start",
+  "setSecret:after-set",
+  "setSecret:done",
+  "testSecret:start",
+  "testSecret:done",
+  "finishSecret:start",
+  "finishSecret:after-promote",
+  "finishSecret:after-reload",
+  "finishSecret:after-retire",
+  "finishSecret:done",
+] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+export function isCrashPoint(text: string): text is CrashPoint {
+  return (CRASH_POINTS as readonly string[]).includes(text);
+}
+
 /** Makes a consumer pick up a new version and waits until it is healthy again. */
 export interface Reloader {
   reload(target: ReloadTarget, versionId: string): Promise<void>;
@@ -20,38 +57,159 @@ export interface Reloader {
 
 export interface EngineDeps {
   readonly store: SecretStore;
-  readonly clients: AwsClients;
   readonly strategy: (type: SecretRotationConfig["type"]) => Promise<Strategy>;
   readonly reloader: (runtime: ReloadTarget["runtime"]) => Promise<Reloader>;
+  /** @default noReplicas */
+  readonly replicas?: ReplicaWriter;
   readonly alerts?: Alerts;
   readonly audit: AuditSink;
   readonly retry?: Partial<RetryPolicy>;
   readonly sleep?: Sleep;
-  /** For tests: throws at a named point to simulate a crash there. */
-  readonly crashAt?: (point: string) => void;
+  /**
+   * How long a claim lasts, in milliseconds: at least the longest a run may take, so a claim
+   * only expires under a run that died. @default 900000 (15 minutes: Lambda's longest timeout)
+   */
+  readonly claimTtlMs?: number;
+  /** @default - 16 random hex digits */
+  readonly run?: string;
+  /** For tests: stops the run at a named point, as a crash there would. */
+  readonly crashAt?: (point: CrashPoint) => void;
 }
+
+export const DEFAULT_CLAIM_TTL_MS = 900_000;
 
 /** A failure the engine has already rolled back and alerted on; its message holds no value. */
 export class RotationError extends Error {}
 
+/** Another run holds the claim on the secret: this one stopped before it changed anything. */
+export class RotationBusy extends RotationError {}
+
+/** The secret is not in the store: nothing was rotated. */
+export class SecretMissing extends RotationError {}
+
+/** What `rotate` did: the version now current, and whether it finished an interrupted rotation. */
+export interface RotateResult {
+  readonly versionId: string;
+  readonly resumed: boolean;
+}
+
 /**
- * Secrets Manager's four-step protocol for one secret, with retries, rollback, alerts and audit
- * events. Every step re-reads what it needs from Secrets Manager, so any step may run again
- * after a crash at any point.
+ * The four-step rotation protocol for one secret, with a claim, retries, rollback, alerts and audit
+ * events. A run changes nothing unless it holds the secret's claim; every step re-reads what it
+ * needs from the store, so any step may run again after a crash at any point.
  */
 export class RotationEngine {
   /** Every value seen, so that no message that leaves the engine can carry one. */
   private readonly secrets = new Set<string>();
+  /** This run's id, in every audit event and in the claim. */
+  readonly run: string;
+  private claim: Claim | undefined;
+  private claimedAt = 0;
+  /** What this run itself changed in the rotation under way: the only things rollback undoes. */
+  private readonly did = new Set<"put" | "set" | "promote">();
 
   constructor(
     readonly secretId: string,
     readonly config: SecretRotationConfig,
     private readonly deps: EngineDeps,
-  ) {}
+  ) {
+    this.run = deps.run ?? randomBytes(8).toString("hex");
+  }
 
-  /** One step as the Lambda receives it. `manual`: the CLI's own rotation, without RotateSecret. */
+  private get store(): SecretStore {
+    return this.deps.store;
+  }
+
+  private label(stage: Stage): string {
+    return this.store.stageName(stage);
+  }
+
+  /** One step as the Lambda receives it, under a claim of its own. `manual`: without the store's rotate call. */
   async step(step: Step, token: string, options: { manual?: boolean } = {}): Promise<void> {
-    const described = await this.deps.store.describe(this.secretId);
+    await this.holding(() => this.stepHeld(step, token, options));
+  }
+
+  /**
+   * The whole rotation, as `vaultpilot rotate` runs it, under one claim. A rotation another run
+   * left unfinished is finished rather than a new one started: before its promotion, it is run
+   * again from its pending version; after it (pending and current on one version), finishSecret
+   * reloads the consumers, retires the old credential and clears pending.
+   */
+  async rotate(): Promise<RotateResult> {
+    return this.holding(async () => {
+      // Every version, unstaged ones too, so the derived token never lands on an old attempt.
+      const described = await this.describe({ allVersions: true });
+      const current = currentVersion(described);
+      const pending = holderOf(described, "pending");
+      const token = pending ?? manualToken(current, described);
+      for (const step of STEPS) {
+        await this.renewIfHalfSpent();
+        await this.stepHeld(step, token, { manual: true });
+      }
+      return { versionId: token, resumed: pending !== undefined };
+    });
+  }
+
+  /** Takes the claim, runs `body`, gives it up; RotationBusy when another run holds it. */
+  private async holding<T>(body: () => Promise<T>): Promise<T> {
+    const described = await this.describe();
+    try {
+      this.claim = await this.store.claim(this.secretId, {
+        run: this.run,
+        ttlMs: this.ttl(),
+        seen: described.claim,
+      });
+      this.claimedAt = Date.now();
+    } catch (error) {
+      if (!(error instanceof ClaimHeld || error instanceof VersionConflict)) throw error;
+      const detail =
+        error instanceof ClaimHeld
+          ? error.message
+          : `another run took the claim on ${described.name} meanwhile; nothing was changed`;
+      this.emit(described, "claim", "busy", 1, 0, undefined, detail);
+      throw new RotationBusy(`busy: ${detail}`);
+    }
+    this.did.clear();
+    let crashed = false;
+    try {
+      return await body();
+    } catch (error) {
+      crashed = error instanceof SimulatedCrash;
+      throw error;
+    } finally {
+      // A simulated crash leaves the claim behind, as a real one does.
+      if (!crashed && this.claim) await this.store.release(this.secretId, this.claim);
+      this.claim = undefined;
+    }
+  }
+
+  private ttl(): number {
+    return this.deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
+  }
+
+  /** A long run (consumers slow to become healthy) extends its claim before half of it is gone. */
+  private async renewIfHalfSpent(): Promise<void> {
+    if (!this.claim || Date.now() - this.claimedAt < this.ttl() / 2) return;
+    this.claim = await this.store.claim(this.secretId, {
+      run: this.run,
+      ttlMs: this.ttl(),
+      seen: this.claim,
+    });
+    this.claimedAt = Date.now();
+  }
+
+  private async describe(options: { allVersions?: boolean } = {}): Promise<SecretDescription> {
+    return this.store.describe(this.secretId, options).catch((error: unknown) => {
+      if ((error as Error).name === "SecretNotFound")
+        throw new SecretMissing(
+          `secret ${this.secretId} does not exist in the store; nothing was rotated`,
+        );
+      throw error;
+    });
+  }
+
+  private async stepHeld(step: Step, token: string, options: { manual?: boolean }): Promise<void> {
+    const described = await this.describe();
     if (!options.manual && !described.rotationEnabled) {
       throw new RotationError(`secret ${described.name} does not have rotation enabled`);
     }
@@ -61,108 +219,104 @@ export class RotationEngine {
         `version ${token} of ${described.name} does not exist; nothing to rotate`,
       );
     }
-    const finishing = step === "finishSecret" && version?.stages.includes("AWSPENDING");
-    if (version?.stages.includes("AWSCURRENT") && !finishing) {
-      this.emit(described, step, "skipped", 1, 0, token, "version is already AWSCURRENT");
+    const isPending = version?.stages.includes("pending") === true;
+    const isCurrent = version?.stages.includes("current") === true;
+    const finishing = step === "finishSecret" && isPending;
+    if (isCurrent && !finishing) {
+      this.emit(
+        described,
+        step,
+        "skipped",
+        1,
+        0,
+        token,
+        `version is already ${this.label("current")}`,
+      );
       return;
     }
-    if (version && !version.stages.includes("AWSPENDING")) {
+    if (version && !isPending) {
       throw new RotationError(
-        `version ${token} of ${described.name} is not staged AWSPENDING; another rotation replaced it`,
+        `version ${token} of ${described.name} is not staged ${this.label("pending")}; another rotation replaced it; nothing was changed`,
       );
     }
-    // A finishSecret that crashed after moving AWSCURRENT resumes from the version it left.
-    const current = version?.stages.includes("AWSCURRENT")
-      ? (previousVersion(described) ?? token)
+    // A finishSecret that crashed after the promotion resumes from the version it left.
+    const current = isCurrent
+      ? (holderOf(described, "previous") ?? token)
       : currentVersion(described);
+    // Continuing a rotation this run holds the claim for: its backend change is this run's to undo.
+    if (step === "testSecret" || step === "finishSecret") this.did.add("set");
     await this.attempt(described, step, token, current, () =>
-      this.run(step, token, current, options.manual === true),
+      this.runStep(described, step, token, current, isCurrent),
     );
+    this.crash(`${step}:done`);
   }
 
-  /** The whole rotation, as `vaultpilot rotate` runs it; returns the new version id. */
-  async rotate(): Promise<string> {
-    // Every version, unlabelled ones too, so the derived token never lands on an old attempt.
-    const described = await this.deps.store.describe(this.secretId, { allVersions: true });
-    const current = currentVersion(described);
-    const pending = described.versions.find(
-      (v) => v.stages.includes("AWSPENDING") && !v.stages.includes("AWSCURRENT"),
-    );
-    const token = pending?.versionId ?? manualToken(current, described);
-    for (const step of STEPS) await this.step(step, token, { manual: true });
-    return token;
+  private crash(point: CrashPoint): void {
+    this.deps.crashAt?.(point);
   }
 
-  private async run(step: Step, token: string, current: string, manual: boolean): Promise<void> {
+  private async runStep(
+    described: SecretDescription,
+    step: Step,
+    token: string,
+    current: string,
+    promoted: boolean,
+  ): Promise<void> {
+    this.crash(`${step}:start`);
     const strategy = await this.deps.strategy(this.config.type);
     const context = this.context();
-    // Read afresh on every attempt: another run of the same rotation may have moved labels since.
-    const described = await this.deps.store.describe(this.secretId);
     switch (step) {
       case "createSecret": {
-        const existing = await this.deps.store.value(this.secretId, { versionId: token });
+        const existing = await this.store.value(this.secretId, { versionId: token });
         if (existing !== undefined) return this.remember(existing);
-        const currentValue = await this.read({ stage: "AWSCURRENT" });
+        const currentValue = await this.read({ stage: "current" });
         const pending = await strategy.create(currentValue, context);
         this.rememberValue(pending);
-        if (manual) await this.claim(token, JSON.stringify(pending), described);
-        else await this.deps.store.putPending(this.secretId, token, JSON.stringify(pending));
-        this.deps.crashAt?.("createSecret:after-put");
+        this.did.add("put");
+        await this.store.putPending(this.secretId, token, JSON.stringify(pending));
+        this.crash("createSecret:after-put");
         return;
       }
       case "setSecret": {
         const values = await this.values(described, token);
+        this.did.add("set");
         await strategy.set(values, context);
-        this.deps.crashAt?.("setSecret:after-set");
+        this.crash("setSecret:after-set");
         return;
       }
       case "testSecret":
-        await strategy.test(await this.read({ versionId: token, stage: "AWSPENDING" }), context);
+        await strategy.test(await this.read({ versionId: token, stage: "pending" }), context);
         return;
       case "finishSecret": {
         const old = await this.read({ versionId: current });
-        if (currentVersion(described) !== token) {
-          await this.deps.store.moveStage(this.secretId, "AWSCURRENT", token, current);
-          this.deps.crashAt?.("finishSecret:after-move");
+        if (!promoted) {
+          this.did.add("promote");
+          await this.store.promote(this.secretId, token, current);
+          this.crash("finishSecret:after-promote");
         }
-        const now = await this.read({ versionId: token });
+        const nowText = await this.store.value(this.secretId, { versionId: token });
+        if (nowText === undefined) throw new Error(`version ${token} has no value`);
+        const now = this.parse(nowText);
+        await this.publishReplicas(described, token, nowText);
         await this.reloadConsumers(described, token);
-        this.deps.crashAt?.("finishSecret:after-reload");
+        this.crash("finishSecret:after-reload");
         if (strategy.retire) await strategy.retire(old, now, context);
-        this.deps.crashAt?.("finishSecret:after-retire");
-        // Last: while AWSPENDING stays on the token, a finishSecret that crashed anywhere above is
+        this.crash("finishSecret:after-retire");
+        // Last: while pending stays on the token, a finishSecret that crashed anywhere above is
         // run again in full, so no consumer is left unreloaded and no old credential unretired.
-        if (holderOf(described, "AWSPENDING") === token) {
-          await this.deps.store.moveStage(this.secretId, "AWSPENDING", undefined, token);
-        }
+        await this.store.clearPending(this.secretId, token);
         return;
       }
     }
   }
 
-  /**
-   * The CLI's createSecret, without Secrets Manager's RotateSecret to serialise it: the version is
-   * written under a label of its own first, which fails (ResourceExistsException) for whichever of
-   * two simultaneous runs comes second; only the winner stages it AWSPENDING.
-   */
-  private async claim(token: string, value: string, described: SecretDescription): Promise<void> {
-    try {
-      await this.deps.store.putVersion(this.secretId, token, value, CLAIM_STAGE);
-    } catch (error) {
-      if ((error as { name?: string }).name === "ResourceExistsException") {
-        throw new ConcurrentRotation(
-          `another rotation of ${described.name} is writing version ${token}; nothing was changed`,
-        );
-      }
-      throw error;
-    }
-    await this.deps.store.moveStage(
-      this.secretId,
-      "AWSPENDING",
-      token,
-      holderOf(described, "AWSPENDING"),
-    );
-    await this.deps.store.moveStage(this.secretId, CLAIM_STAGE, undefined, token);
+  private async publishReplicas(
+    described: SecretDescription,
+    versionId: string,
+    value: string,
+  ): Promise<void> {
+    const replicas = this.deps.replicas ?? noReplicas;
+    await replicas.publish({ arn: described.arn, name: described.name }, { versionId, value });
   }
 
   /** Runs a step with retries; when they are spent, rolls back, alerts and throws. */
@@ -204,9 +358,11 @@ export class RotationEngine {
       const reason = this.describeError(error);
       if (options.rollbackOnFailure === false)
         throw new RotationError(`${step} of ${described.name} failed: ${reason}`);
-      await this.rollback(described, step, token, current, reason);
+      const restored = await this.rollback(described, step, token, current, reason);
       throw new RotationError(
-        `${step} of ${described.name} failed after ${attempt} attempt(s): ${reason}; rolled back to version ${current}`,
+        restored
+          ? `${step} of ${described.name} failed after ${attempt} attempt(s): ${reason}; rolled back to version ${restored}`
+          : `${step} of ${described.name} failed after ${attempt} attempt(s): ${reason}; version ${token} had been completed, so nothing was rolled back`,
       );
     }
   }
@@ -215,16 +371,17 @@ export class RotationEngine {
     for (const target of this.config.reload ?? []) {
       const reloader = await this.deps.reloader(target.runtime);
       const started = Date.now();
+      const step = `reload:${target.service}`;
       await withRetry(
         (n) => {
-          this.emit(described, `reload:${target.service}`, "started", n, 0, token);
+          this.emit(described, step, "started", n, 0, token);
           return reloader.reload(target, token);
         },
         this.deps.retry,
         (n, error, willRetry) =>
           this.emit(
             described,
-            `reload:${target.service}`,
+            step,
             willRetry ? "retrying" : "failed",
             n,
             Date.now() - started,
@@ -232,14 +389,21 @@ export class RotationEngine {
             this.describeError(error),
           ),
         this.deps.sleep,
-      );
-      this.emit(described, `reload:${target.service}`, "succeeded", 1, Date.now() - started, token);
+      ).catch((error: unknown) => {
+        throw new Error(
+          `reload of consumer ${target.service} (${describeTarget(target)}) failed: ${this.describeError(error)}`,
+        );
+      });
+      this.emit(described, step, "succeeded", 1, Date.now() - started, token);
     }
   }
 
   /**
-   * Puts the secret back on the version that was AWSCURRENT when the step began, and the backend
-   * (database password, IAM key) back on its value; alerts; a second alert if that fails.
+   * Undoes what this run changed in the rotation of `token`, and nothing else: the backend
+   * (database password, IAM key) back on the value of the version that was current, that version
+   * current again, pending cleared; then alerts (a second alert if that fails). A version that is
+   * current and no longer pending was completed, by this run or another: it is never undone here.
+   * Returns the version current afterwards, or undefined when this run had changed nothing.
    */
   private async rollback(
     described: SecretDescription,
@@ -247,17 +411,22 @@ export class RotationEngine {
     token: string,
     current: string,
     reason: string,
-  ) {
+  ): Promise<string | undefined> {
     const started = Date.now();
     try {
+      const now = await this.describe();
+      const holder = currentVersion(now);
+      const pendingHere = holderOf(now, "pending") === token;
+      if (holder === token && !pendingHere) {
+        this.emit(described, "rollback", "skipped", 1, 0, token, "the version was completed");
+        return undefined;
+      }
       this.emit(described, "rollback", "started", 1, 0, token);
       const strategy = await this.deps.strategy(this.config.type);
-      const now = await this.deps.store.describe(this.secretId);
-      const holder = currentVersion(now);
-      // In finishSecret AWSCURRENT may already sit on the token: go back to what it left.
-      const restoreVersion = holder === token ? (previousVersion(now) ?? current) : holder;
-      if (step !== "createSecret" && strategy.revert) {
-        const failed = await this.deps.store.value(this.secretId, { versionId: token });
+      // In finishSecret current may already sit on the token: go back to what it left.
+      const restoreVersion = holder === token ? (holderOf(now, "previous") ?? current) : holder;
+      if ((this.did.has("set") || this.did.has("promote")) && strategy.revert) {
+        const failed = await this.store.value(this.secretId, { versionId: token });
         if (failed !== undefined) {
           await strategy.revert(
             {
@@ -270,13 +439,13 @@ export class RotationEngine {
           );
         }
       }
-      if (holder === token)
-        await this.deps.store.moveStage(this.secretId, "AWSCURRENT", restoreVersion, token);
-      const pending = now.versions.find((v) => v.stages.includes("AWSPENDING"));
-      if (pending?.versionId === token)
-        await this.deps.store.moveStage(this.secretId, "AWSPENDING", undefined, token);
+      if (holder === token) await this.store.promote(this.secretId, restoreVersion, token);
+      if (pendingHere) await this.store.clearPending(this.secretId, token);
       if (step === "finishSecret") {
-        // Consumers may have restarted on the failed value: point them back, best effort.
+        // Replicas and consumers may already hold the failed value: point them back, best effort.
+        const restoredText = await this.store.value(this.secretId, { versionId: restoreVersion });
+        if (restoredText !== undefined)
+          await this.publishReplicas(now, restoreVersion, restoredText).catch(() => undefined);
         await this.reloadConsumers(now, restoreVersion).catch(() => undefined);
       }
       this.emit(described, "rollback", "succeeded", 1, Date.now() - started, token);
@@ -284,9 +453,10 @@ export class RotationEngine {
         described,
         token,
         `VaultPilot: rotation of ${described.name} failed and was rolled back`,
-        `${step} failed: ${reason}. AWSCURRENT is version ${restoreVersion} again, as before the rotation; ` +
+        `${step} failed: ${reason}. ${this.label("current")} is version ${restoreVersion} again, as before the rotation; ` +
           `the failed version ${token} is no longer staged. Fix the cause, then run: vaultpilot rotate ${this.config.tenant}/${this.config.name}`,
       );
+      return restoreVersion;
     } catch (error) {
       const why = this.describeError(error);
       this.emit(described, "rollback", "failed", 1, Date.now() - started, token, why);
@@ -319,78 +489,85 @@ export class RotationEngine {
     }
   }
 
-  /** `vaultpilot rollback`: AWSCURRENT (and the backend) back on `target`, AWSPREVIOUS by default. */
+  /** `vaultpilot rollback`: current (and the backend) back on `target`, previous by default. */
   async rollbackTo(target?: string): Promise<{ from: string; to: string }> {
-    const described = await this.deps.store.describe(this.secretId, { allVersions: true });
-    const current = currentVersion(described);
-    const to = target ?? previousVersion(described);
-    if (!to)
-      throw new RotationError(`${described.name} has no AWSPREVIOUS version; name one with --to`);
-    if (to === current) return { from: current, to };
-    if (!recentVersions(described).some((v) => v.versionId === to)) {
-      throw new RotationError(
-        `version ${to} is not among the last ${RECENT_VERSIONS} versions of ${described.name}`,
+    return this.holding(async () => {
+      const described = await this.describe({ allVersions: true });
+      const current = currentVersion(described);
+      const to = target ?? holderOf(described, "previous");
+      if (!to)
+        throw new RotationError(
+          `${described.name} has no ${this.label("previous")} version; name one with --to`,
+        );
+      if (to === current) return { from: current, to };
+      if (!recentVersions(described).some((v) => v.versionId === to)) {
+        throw new RotationError(
+          `version ${to} is not among the last ${RECENT_VERSIONS} versions of ${described.name}`,
+        );
+      }
+      await this.attempt(
+        described,
+        "finishSecret",
+        to,
+        current,
+        async () => {
+          const strategy = await this.deps.strategy(this.config.type);
+          if (strategy.revert) {
+            await strategy.revert(
+              {
+                restore: await this.read({ versionId: to }),
+                failed: await this.read({ versionId: current }),
+                changed: true,
+              },
+              this.context(),
+            );
+          }
+          await this.store.promote(this.secretId, to, current);
+          const restored = await this.store.value(this.secretId, { versionId: to });
+          if (restored !== undefined) await this.publishReplicas(described, to, restored);
+          await this.reloadConsumers(described, to);
+        },
+        { rollbackOnFailure: false },
       );
-    }
-    await this.attempt(
-      described,
-      "finishSecret",
-      to,
-      current,
-      async () => {
-        const strategy = await this.deps.strategy(this.config.type);
-        if (strategy.revert) {
-          await strategy.revert(
-            {
-              restore: await this.read({ versionId: to }),
-              failed: await this.read({ versionId: current }),
-              changed: true,
-            },
-            this.context(),
-          );
-        }
-        await this.deps.store.moveStage(this.secretId, "AWSCURRENT", to, current);
-        await this.reloadConsumers(described, to);
-      },
-      { rollbackOnFailure: false },
-    );
-    return { from: current, to };
+      return { from: current, to };
+    });
   }
 
   private context(): StrategyContext {
     const policy = this.config.password ?? { length: 32, exclude: "" };
     return {
       config: this.config,
-      aws: this.deps.clients,
       password: async () => {
-        const drawn = await this.deps.store.randomPassword(policy);
+        const drawn = await this.store.randomPassword(policy);
         this.secrets.add(drawn);
         return drawn;
       },
       master: async (arn) => {
-        const text = await this.deps.store.value(arn, { stage: "AWSCURRENT" });
-        if (text === undefined) throw new Error(`master secret ${arn} has no AWSCURRENT value`);
+        const text = await this.store.value(arn, { stage: "current" });
+        if (text === undefined)
+          throw new Error(`master secret ${arn} has no ${this.label("current")} value`);
         return this.parse(text);
       },
     };
   }
 
   private async values(described: SecretDescription, token: string) {
-    const previous = described.versions.find((v) => v.stages.includes("AWSPREVIOUS"));
+    const previous = holderOf(described, "previous");
     return {
-      current: await this.read({ stage: "AWSCURRENT" }),
-      pending: await this.read({ versionId: token, stage: "AWSPENDING" }),
+      current: await this.read({ stage: "current" }),
+      pending: await this.read({ versionId: token, stage: "pending" }),
       ...(previous && {
-        previous: await this.read({ versionId: previous.versionId }).catch(() => undefined),
+        previous: await this.read({ versionId: previous }).catch(() => undefined),
       }),
     };
   }
 
-  private async read(select: { versionId?: string; stage?: string }): Promise<SecretValue> {
-    const text = await this.deps.store.value(this.secretId, select);
+  private async read(select: { versionId?: string; stage?: Stage }): Promise<SecretValue> {
+    const text = await this.store.value(this.secretId, select);
     if (text === undefined) {
+      const stage = select.stage ? this.label(select.stage) : "";
       throw new Error(
-        `secret ${this.secretId} has no value for ${select.versionId ?? ""} ${select.stage ?? ""}`.trim(),
+        `secret ${this.secretId} has no value for ${select.versionId ?? ""} ${stage}`.trim(),
       );
     }
     return this.parse(text);
@@ -422,7 +599,7 @@ export class RotationEngine {
   describeError(error: unknown): string {
     let message =
       error instanceof Error
-        ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`
+        ? `${error.name === "Error" || error instanceof RotationError ? "" : `${error.name}: `}${error.message}`
         : String(error);
     message = message.split("\n")[0] ?? "";
     for (const secret of this.secrets) if (secret) message = message.split(secret).join("***");
@@ -435,21 +612,38 @@ export class RotationEngine {
     outcome: AuditEvent["outcome"],
     attempt: number,
     durationMs: number,
-    pending: string,
+    pending: string | undefined,
     detail?: string,
   ): void {
-    const current = described.versions.find((v) => v.stages.includes("AWSCURRENT"))?.versionId;
+    const current = holderOf(described, "current");
     this.deps.audit({
       time: new Date().toISOString(),
       tenant: this.config.tenant,
       secretArn: described.arn,
+      run: this.run,
       step,
       outcome,
       attempt,
       durationMs,
-      versions: { pending, ...(current && { current }) },
+      versions: { ...(pending && { pending }), ...(current && { current }) },
       ...(detail !== undefined && { detail }),
     });
+  }
+}
+
+/** Where a consumer lives, for messages: ECS cluster and service, function, deployment. */
+export function describeTarget(target: ReloadTarget): string {
+  switch (target.runtime) {
+    case "ecs":
+      return `ECS service ${target.ecs.service} in cluster ${target.ecs.cluster}`;
+    case "lambda":
+      return `Lambda function ${target.lambda.function}`;
+    case "kubernetes":
+      return `Kubernetes deployment ${target.kubernetes.namespace}/${target.kubernetes.deployment}${target.kubernetes.cluster ? ` in cluster ${target.kubernetes.cluster}` : ""}`;
+    case "ec2":
+      return `EC2 instances tagged ${Object.entries(target.ec2.instanceTags)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",")} through document ${target.ec2.document}`;
   }
 }
 
@@ -465,19 +659,19 @@ export function recentVersions(described: SecretDescription, count = RECENT_VERS
 }
 
 function currentVersion(described: SecretDescription): string {
-  const current = described.versions.find((v) => v.stages.includes("AWSCURRENT"));
-  if (!current) throw new RotationError(`secret ${described.name} has no AWSCURRENT version`);
-  return current.versionId;
+  const current = holderOf(described, "current");
+  if (!current) throw new RotationError(`secret ${described.name} has no current version`);
+  return current;
 }
 
-function previousVersion(described: SecretDescription): string | undefined {
-  return described.versions.find((v) => v.stages.includes("AWSPREVIOUS"))?.versionId;
+function holderOf(described: SecretDescription, stage: Stage): string | undefined {
+  return described.versions.find((v) => v.stages.includes(stage))?.versionId;
 }
 
 /**
- * The CLI's version id: derived from the current version, so two rotations started at once
- * from the same state write the same version instead of racing two passwords into the database.
- * A version left over by a rolled-back attempt moves the counter on.
+ * The CLI's version id: derived from the current version, so a rerun after a crash before
+ * anything was written picks the same one. A version left over by a rolled-back attempt moves
+ * the counter on.
  */
 export function manualToken(current: string, described: SecretDescription): string {
   for (let n = 0; ; n++) {
@@ -487,19 +681,9 @@ export function manualToken(current: string, described: SecretDescription): stri
   }
 }
 
-/** A simulated crash and a stopped concurrent run pass through retries and rollback untouched. */
+/** A simulated crash passes through retries, rollback and the claim's release untouched. */
 export class SimulatedCrash extends Error {}
-/** The label `vaultpilot rotate` writes a new version under before it stages it AWSPENDING. */
-export const CLAIM_STAGE = "VAULTPILOT_CLAIM";
-
-/** A second run of the same rotation stopped before it changed anything: no rollback. */
-export class ConcurrentRotation extends RotationError {}
-
-function holderOf(described: SecretDescription, stage: string): string | undefined {
-  return described.versions.find((v) => v.stages.includes(stage))?.versionId;
-}
 
 function passesThrough(error: unknown): boolean {
-  if (error instanceof ConcurrentRotation) return true;
-  return error instanceof SimulatedCrash;
+  return error instanceof SimulatedCrash || error instanceof RotationBusy;
 }

@@ -1,5 +1,5 @@
-import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { AwsClients } from "./aws/clients.js";
+import { secretsManagerStore } from "./aws/secrets-store.js";
 import { loadHandlerConfig, type HandlerConfig } from "./config.js";
 import { eksOptionsFromEnv } from "./reload/eks-options.js";
 import { RotationError, STEPS, type Step } from "./engine.js";
@@ -39,10 +39,7 @@ export async function handleRotationEvent(
   const runtimeClients = options.clients ?? new AwsClients(options.aws);
   let name = config.secrets[event.SecretId] ? event.SecretId : names.get(event.SecretId);
   if (!name) {
-    const described = await runtimeClients
-      .secretsManager()
-      .send(new DescribeSecretCommand({ SecretId: event.SecretId }));
-    name = described.Name ?? event.SecretId;
+    name = (await secretsManagerStore(runtimeClients).describe(event.SecretId)).name;
     names.set(event.SecretId, name);
   }
   const secretConfig = config.secrets[name];

@@ -4,7 +4,7 @@ import { secretsManagerStore } from "./aws/secrets-store.js";
 import { snsAlerts } from "./aws/sns-alerts.js";
 import type { RetryPolicy, SecretRotationConfig } from "./config.js";
 import { RotationEngine, type EngineDeps } from "./engine.js";
-import type { AuditEvent, AuditSink } from "./ports.js";
+import type { AuditEvent, AuditSink, ReplicaWriter } from "./ports.js";
 import { reloaderFor, type KubernetesAccess } from "./reload/index.js";
 import type { EksOptions } from "./reload/eks-options.js";
 import type { WaitOptions } from "./reload/wait.js";
@@ -23,6 +23,10 @@ export interface RuntimeOptions {
   /** With kubernetes "eks". @default {} */
   readonly eks?: EksOptions;
   readonly crashAt?: EngineDeps["crashAt"];
+  /** How long a run's claim on the secret lasts. @default 900000 (EngineDeps.claimTtlMs) */
+  readonly claimTtlMs?: number;
+  /** @default noReplicas */
+  readonly replicas?: ReplicaWriter;
 }
 
 /** Audit events as JSON lines on stdout, where Lambda sends them to CloudWatch Logs. */
@@ -39,8 +43,7 @@ export function createEngine(
   const clients = options.clients ?? new AwsClients(options.aws);
   return new RotationEngine(secretId, config, {
     store: secretsManagerStore(clients),
-    clients,
-    strategy: strategyFor,
+    strategy: (type) => strategyFor(type, { aws: clients }),
     reloader: (runtime) =>
       reloaderFor(runtime, clients, {
         ...(options.wait && { wait: options.wait }),
@@ -52,5 +55,7 @@ export function createEngine(
     audit: options.audit ?? stdoutAudit,
     ...(options.retry && { retry: options.retry }),
     ...(options.crashAt && { crashAt: options.crashAt }),
+    ...(options.claimTtlMs !== undefined && { claimTtlMs: options.claimTtlMs }),
+    ...(options.replicas && { replicas: options.replicas }),
   });
 }

@@ -1,4 +1,3 @@
-import type { AwsClients } from "./aws/clients.js";
 import type { SecretRotationConfig } from "./config.js";
 
 /** A secret's value, parsed from its JSON SecretString. */
@@ -7,11 +6,10 @@ export type SecretValue = Readonly<Record<string, unknown>>;
 /** What a strategy may use besides the values it is given. */
 export interface StrategyContext {
   readonly config: SecretRotationConfig;
-  /** A new password under the secret's policy (Secrets Manager GetRandomPassword). */
+  /** A new password under the secret's policy, drawn by the store. */
   password(): Promise<string>;
-  /** The AWSCURRENT value of the secret `masterarn` names (alternating database users). */
+  /** The current value of the secret `masterarn` names (alternating database users). */
   master(arn: string): Promise<SecretValue>;
-  readonly aws: AwsClients;
 }
 
 export interface RotationValues {
@@ -28,7 +26,7 @@ export interface Strategy {
   set(values: RotationValues, context: StrategyContext): Promise<void>;
   /** Fails unless the pending value works. */
   test(pending: SecretValue, context: StrategyContext): Promise<void>;
-  /** After AWSCURRENT moved: retire what only the old value used (an old IAM key). */
+  /** After the new version became current: retire what only the old value used (an old IAM key). */
   retire?(old: SecretValue, current: SecretValue, context: StrategyContext): Promise<void>;
   /**
    * Rollback: make the backend accept `restore` again after `failed` may have been set.

@@ -19,7 +19,7 @@ let harness: RotationHarness;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  [moto, db] = await Promise.all([startMoto(), startPostgres()]);
+  [moto, db] = await Promise.all([startMoto({ awsRules: true }), startPostgres()]);
   harness = new RotationHarness(moto);
 });
 

@@ -23,7 +23,7 @@ let kube: KubernetesApi;
 let eks: EKSClient;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await startMoto({ awsRules: true });
   harness = new RotationHarness(moto);
   kube = await startKubernetesApi();
   eks = new EKSClient({ ...MOTO_CREDENTIALS, endpoint: moto.endpoint });

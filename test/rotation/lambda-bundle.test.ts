@@ -78,7 +78,7 @@ async function node(script: string, args: string[], env: Record<string, string>)
 
 beforeAll(async () => {
   lambdaRoot = lambdaCopy();
-  moto = await startMoto();
+  moto = await startMoto({ awsRules: true });
   harness = new RotationHarness(moto);
   kube = await startKubernetesApi();
   eks = new EKSClient({ ...MOTO_CREDENTIALS, endpoint: moto.endpoint });

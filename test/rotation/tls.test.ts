@@ -21,7 +21,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   buildCli();
   tls = makeTlsFiles();
-  [moto, db] = await Promise.all([startMoto(), startPostgres({ tls })]);
+  [moto, db] = await Promise.all([startMoto({ awsRules: true }), startPostgres({ tls })]);
   harness = new RotationHarness(moto);
 });
 

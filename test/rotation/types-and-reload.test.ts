@@ -116,7 +116,7 @@ async function startKubernetesApi() {
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await startMoto({ awsRules: true });
   harness = new RotationHarness(moto);
   kube = await startKubernetesApi();
 });
@@ -177,6 +177,48 @@ describe("api-key, webhook and generic rotation", () => {
   });
 });
 
+describe("replica writer", () => {
+  it("publishes the new version before any consumer reloads, and the restored one in rollback", async () => {
+    await harness.createSecret("acme/flags", { value: "old" });
+    const first = (await harness.value("acme/flags", { stage: "AWSCURRENT" })).value;
+    const order: string[] = [];
+    const replicas = {
+      publish: async (_secret: { name: string }, version: { versionId: string; value: string }) => {
+        order.push(`publish ${JSON.parse(version.value).value === first ? "old" : "new"}`);
+      },
+    };
+    const config: SecretRotationConfig = {
+      ...base,
+      type: "generic",
+      reload: [
+        { service: "billing-worker", runtime: "lambda", lambda: { function: "no-such-function" } },
+      ],
+    };
+    const token = await harness.startRotation("acme/flags");
+    const engine = harness.engine("acme/flags", config, {
+      replicas,
+      retry: { attempts: 1, firstDelayMs: 1 },
+      audit: (event) => {
+        if (event.step.startsWith("reload:") && event.outcome === "started") order.push("reload");
+      },
+    });
+
+    const failed = await (async () => {
+      for (const step of STEPS) await engine.step(step, token);
+    })().then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+
+    expect(failed).toMatch(
+      /reload of consumer billing-worker \(Lambda function no-such-function\) failed/,
+    );
+    // finishSecret: publish the new value, then reload (which fails); rollback: publish the old
+    // value, then reload the consumers back onto it.
+    expect(order).toEqual(["publish new", "reload", "publish old", "reload"]);
+  });
+});
+
 describe("aws-iam-key rotation", () => {
   it("makes a new access key current and deletes the old one, never holding more than two", async () => {
     const iam = harness.clients.iam();
@@ -211,6 +253,7 @@ describe("aws-iam-key rotation after a crash", () => {
     const config: SecretRotationConfig = { ...base, type: "aws-iam-key" };
     const token = await harness.startRotation("acme/deploy-key");
     const crashing = harness.engine("acme/deploy-key", config, {
+      claimTtlMs: 1,
       crashAt: (at) => {
         if (at === "finishSecret:after-retire") throw new SimulatedCrash(at);
       },

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { join } from "node:path";
 
 /** A moto server of this test file's own, on a free loopback port. */
 export interface MotoServer {
@@ -23,13 +24,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `moto_server` (pip install "moto[server]") and waits until it answers. */
-export async function startMoto(): Promise<MotoServer> {
+/**
+ * moto's server with Secrets Manager's PutSecretValue and UpdateSecretVersionStage rules restored
+ * as AWS documents them (see the file's docstring for both rules and their AWS references).
+ */
+export const MOTO_AWS_RULES = join(import.meta.dirname, "moto_aws_rules.py");
+
+/**
+ * Starts `moto_server` (pip install "moto[server]") and waits until it answers. `awsRules`: through
+ * test/support/moto_aws_rules.py, which restores the two Secrets Manager rules moto lacks.
+ */
+export async function startMoto(options: { awsRules?: boolean } = {}): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     "python3",
-    ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)],
+    [
+      ...(options.awsRules ? [MOTO_AWS_RULES] : ["-m", "moto.server"]),
+      "-H",
+      "127.0.0.1",
+      "-p",
+      String(port),
+    ],
     {
       stdio: ["ignore", "ignore", "pipe"],
       env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: "true" },

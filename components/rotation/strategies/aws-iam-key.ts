@@ -5,6 +5,7 @@ import {
   UpdateAccessKeyCommand,
 } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import type { AwsClients } from "../aws/clients.js";
 import type { SecretValue, Strategy } from "../strategy.js";
 
 /**
@@ -18,9 +19,10 @@ function field(value: SecretValue, name: string): string {
   return found;
 }
 
-export const awsIamKey: Strategy = {
-  async create(current, context) {
-    const iam = context.aws.iam();
+/** The one strategy that is about AWS itself: it gets its own clients, not the engine's. */
+export const awsIamKey = (aws: AwsClients): Strategy => ({
+  async create(current) {
+    const iam = aws.iam();
     const userName = field(current, "userName");
     const currentKey = field(current, "accessKeyId");
     const keys =
@@ -45,8 +47,8 @@ export const awsIamKey: Strategy = {
     };
   },
   async set() {},
-  async test(pending, context) {
-    const sts = context.aws.withCredentials({
+  async test(pending) {
+    const sts = aws.withCredentials({
       accessKeyId: field(pending, "accessKeyId"),
       secretAccessKey: field(pending, "secretAccessKey"),
     });
@@ -56,10 +58,10 @@ export const awsIamKey: Strategy = {
       sts.destroy();
     }
   },
-  async retire(old, current, context) {
+  async retire(old, current) {
     const oldKey = field(old, "accessKeyId");
     if (oldKey === field(current, "accessKeyId")) return;
-    const iam = context.aws.iam();
+    const iam = aws.iam();
     const userName = field(old, "userName");
     // A finishSecret run again after a crash finds the old key already gone: that is done.
     const gone = (error: { name?: string }) => {
@@ -74,10 +76,10 @@ export const awsIamKey: Strategy = {
       .send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: oldKey }))
       .catch(gone);
   },
-  async revert(values, context) {
+  async revert(values) {
     const failedKey = field(values.failed, "accessKeyId");
     if (failedKey === field(values.restore, "accessKeyId")) return;
-    await context.aws
+    await aws
       .iam()
       .send(
         new DeleteAccessKeyCommand({
@@ -89,4 +91,4 @@ export const awsIamKey: Strategy = {
         if (error.name !== "NoSuchEntityException") throw error;
       });
   },
-};
+});

@@ -1,8 +1,12 @@
 import type { SecretType } from "../../../program/documents.js";
+import type { AwsClients } from "../aws/clients.js";
 import type { Strategy } from "../strategy.js";
 
-/** Loaded on demand, so a Lambda rotating API keys never loads a database driver. */
-export async function strategyFor(type: SecretType): Promise<Strategy> {
+/**
+ * Loaded on demand, so a Lambda rotating API keys never loads a database driver. `aws`: the
+ * clients aws-iam-key uses, the only strategy about AWS itself.
+ */
+export async function strategyFor(type: SecretType, deps: { aws: AwsClients }): Promise<Strategy> {
   switch (type) {
     case "postgres":
       return (await import("./postgres.js")).postgres;
@@ -13,7 +17,7 @@ export async function strategyFor(type: SecretType): Promise<Strategy> {
     case "webhook":
       return (await import("./webhook.js")).webhook;
     case "aws-iam-key":
-      return (await import("./aws-iam-key.js")).awsIamKey;
+      return (await import("./aws-iam-key.js")).awsIamKey(deps.aws);
     case "generic":
       return (await import("./generic.js")).generic;
   }
