@@ -32,7 +32,11 @@ const { startMoto, startPostgres, startMariadb } = await importTypeScript(
 );
 const { handleRotationEvent } = createRequire(import.meta.url)(bundlePath);
 
-const [moto, pg, maria] = await Promise.all([startMoto({ awsRules: true }), startPostgres(), startMariadb()]);
+const [moto, pg, maria] = await Promise.all([
+  startMoto({ awsRules: true }),
+  startPostgres(),
+  startMariadb(),
+]);
 const aws = {
   region: "us-east-1",
   endpoint: moto.endpoint,
