@@ -16,8 +16,8 @@ const lib = await importTypeScript(
   "drift-bench",
   `
       export { readLive } from "./actions/drift/drift-command.ts";
-      export { accountClients, destroyClients } from "./actions/drift/live/clients.ts";
-      export { expectedState } from "./actions/drift/expected.ts";
+      export { accountClients, destroyClients } from "./cloud/aws/live/account-clients.ts";
+      export { expectedState } from "./cloud/aws/expected.ts";
       export { checkDrift } from "./actions/drift/checks.ts";
       export { validatePolicies } from "./program/validate.ts";
       export { seedTenants } from "./test/drift/seed-from-model.ts";

@@ -1,9 +1,9 @@
 import { stringify } from "yaml";
 import type { SecretType } from "../../program/documents.js";
 import { smallestPlanFor, rotationsPerMonth } from "../../program/plans.js";
-import { describeLiveRules } from "../drift/checks.js";
-import { claimedTenant, SECRET_PREFIX, TAG_SCHEDULE, TAG_TYPE } from "../drift/expected.js";
-import type { LiveAccount, LiveSecret } from "../drift/live/state.js";
+import { claimedTenant, SECRET_PREFIX, TAG_SCHEDULE, TAG_TYPE } from "../../cloud/aws/naming.js";
+import { describeLiveRules } from "../../cloud/aws/rotation-rules.js";
+import type { LiveAccount, LiveSecret } from "../../cloud/aws/live/state.js";
 
 const NAME = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
 const TYPES: readonly SecretType[] = [

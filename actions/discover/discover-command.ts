@@ -1,17 +1,20 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { loadPolicies } from "../../program/load/load-policies.js";
 import { validateDocuments, validatePolicies } from "../../program/validate.js";
 import type { CliIO } from "../io.js";
 import { UsageError } from "../io.js";
 import { policyDirectory } from "../policy-directory.js";
-import { accountKey } from "../drift/checks.js";
-import { expectedState } from "../drift/expected.js";
-import { awsReason } from "../drift/failure.js";
-import { accountClients, destroyClients, type AwsAccess } from "../drift/live/clients.js";
-import { readAccount } from "../drift/live/read-account.js";
-import type { LiveAccount } from "../drift/live/state.js";
+import { expectedState } from "../../cloud/aws/expected.js";
+import { awsReason } from "../../cloud/aws/aws-reason.js";
+import {
+  accountClients,
+  destroyClients,
+  identifyAccount,
+  type AwsAccess,
+} from "../../cloud/aws/live/account-clients.js";
+import { readAccount } from "../../cloud/aws/live/read-account.js";
+import { accountKey, type LiveAccount } from "../../cloud/aws/live/state.js";
 import { adopt, type KnownPolicies } from "./adopt.js";
 import type { DiscoverOptions } from "./command.js";
 
@@ -134,28 +137,9 @@ function validateTogether(policies: string, out: string) {
 }
 
 async function callerAccount(access: AwsAccess, region: string): Promise<string> {
-  const endpoint = access.env.AWS_ENDPOINT_URL_STS ?? access.env.AWS_ENDPOINT_URL;
-  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = access.env;
-  const sts = new STSClient({
-    region,
-    ...(endpoint && { endpoint }),
-    ...(AWS_ACCESS_KEY_ID &&
-      AWS_SECRET_ACCESS_KEY && {
-        credentials: {
-          accessKeyId: AWS_ACCESS_KEY_ID,
-          secretAccessKey: AWS_SECRET_ACCESS_KEY,
-          ...(AWS_SESSION_TOKEN && { sessionToken: AWS_SESSION_TOKEN }),
-        },
-      }),
-  });
   try {
-    const identity = await sts.send(new GetCallerIdentityCommand({}));
-    if (!identity.Account) throw new DiscoverFailure("GetCallerIdentity returned no account");
-    return identity.Account;
+    return await identifyAccount(access, region);
   } catch (error) {
-    if (error instanceof DiscoverFailure) throw error;
     throw new DiscoverFailure(`cannot identify the account: ${awsReason(error)}`);
-  } finally {
-    sts.destroy();
   }
 }

@@ -1,14 +1,14 @@
-import type { ExpectedSecret, ExpectedTenant } from "./expected.js";
-import { claimedTenant } from "./expected.js";
+import type { ExpectedSecret, ExpectedTenant } from "../../cloud/aws/expected.js";
+import { claimedTenant } from "../../cloud/aws/naming.js";
+import type { Severity } from "../../program/diagnostics.js";
 import {
+  accountKey,
   pendingVersion,
   resolveKeyId,
   type LiveAccount,
   type LiveRotationRules,
   type LiveSecret,
-} from "./live/state.js";
-
-export type Severity = "error" | "warning";
+} from "../../cloud/aws/live/state.js";
 
 /** Every check drift can report: its id, severity and what it means (for --help and SARIF). */
 export const CHECKS = {
@@ -112,10 +112,6 @@ function finding(
   actual: string,
 ): Finding {
   return { tenant, resource, check, expected, actual, severity: CHECKS[check].severity };
-}
-
-export function accountKey(account: string, region: string): string {
-  return `${account}/${region}`;
 }
 
 /** Compares the expected state with the live one. Pure: same input, same findings, in a stable order. */
@@ -317,54 +313,6 @@ function checkSecret(
       );
     }
   }
-}
-
-/**
- * The interval and window a live rotation configuration means: AutomaticallyAfterDays, a rate(),
- * or one of the cron() forms the program writes for a schedule with a window (for discover).
- */
-export function describeLiveRules(rules: LiveRotationRules | undefined): {
-  everyDays?: number;
-  start?: string;
-  durationHours?: number;
-} {
-  if (!rules) return {};
-  const result: { everyDays?: number; start?: string; durationHours?: number } = {};
-  if (rules.automaticallyAfterDays) result.everyDays = rules.automaticallyAfterDays;
-  const expression = rules.scheduleExpression?.trim() ?? "";
-  const rate = /^rate\((\d+) days?\)$/.exec(expression);
-  if (rate) result.everyDays = Number(rate[1]);
-  // cron(minute hour day-of-month month day-of-week year)
-  const cron = /^cron\((\d{1,2}) (\d{1,2}) (\S+) (\S+) (\S+) \S+\)$/.exec(expression);
-  if (cron) {
-    const [, minute, hour, dom, month, dow] = cron as unknown as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    result.start = `${hour.padStart(2, "0")}:${minute.padStart(2, "0")}`;
-    const days =
-      dom === "*"
-        ? 1
-        : dow !== "?" && dow !== "*"
-          ? 7
-          : /^1\/(\d+)$/.test(dom)
-            ? Number(dom.slice(2))
-            : dom === "1" && month === "*"
-              ? 30
-              : dom === "1" && /^1\/(\d+)$/.test(month)
-                ? 30 * Number(month.slice(2))
-                : dom === "1" && month === "1"
-                  ? 365
-                  : undefined;
-    if (days !== undefined) result.everyDays = days;
-  }
-  const duration = rules.duration && /^(\d+)h$/.exec(rules.duration);
-  if (duration) result.durationHours = Number(duration[1]);
-  return result;
 }
 
 function describeRules(rules: LiveRotationRules): string {

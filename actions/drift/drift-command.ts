@@ -4,18 +4,23 @@ import { validatePolicies } from "../../program/validate.js";
 import type { PolicyModel } from "../../program/model.js";
 import { useColor, UsageError, type CliIO } from "../io.js";
 import { policyDirectory } from "../policy-directory.js";
-import { accountKey, checkDrift, type Finding } from "./checks.js";
+import { checkDrift, type Finding } from "./checks.js";
 import { DRIFT_EXIT, type DriftOptions } from "./command.js";
-import { expectedState, type ExpectedTenant } from "./expected.js";
-import { awsReason, DriftFailure } from "./failure.js";
+import { expectedState, type ExpectedTenant } from "../../cloud/aws/expected.js";
+import { awsReason } from "../../cloud/aws/aws-reason.js";
+import { DriftFailure } from "./failure.js";
 import { formatJson } from "./formats/json.js";
 import { formatMarkdown } from "./formats/markdown.js";
 import { formatSarif } from "./formats/sarif.js";
 import { formatText } from "./formats/text.js";
-import { accountClients, destroyClients, type AwsAccess } from "./live/clients.js";
-import { mapLimit } from "./live/concurrency.js";
-import { readAccount } from "./live/read-account.js";
-import type { LiveAccount } from "./live/state.js";
+import {
+  accountClients,
+  destroyClients,
+  type AwsAccess,
+} from "../../cloud/aws/live/account-clients.js";
+import { mapLimit } from "../../cloud/aws/live/concurrency.js";
+import { readAccount } from "../../cloud/aws/live/read-account.js";
+import { accountKey, type LiveAccount } from "../../cloud/aws/live/state.js";
 import { progressBar } from "./progress.js";
 import { sortFindings, summarize, type DriftResult, type Locate } from "./result.js";
 import { stackScope } from "./stack.js";

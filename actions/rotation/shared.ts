@@ -1,7 +1,7 @@
 import { appendFileSync, closeSync, openSync } from "node:fs";
 import { resolve } from "node:path";
 import { awsConfigFromEnv, type AwsConfig } from "../../components/rotation/aws/clients.js";
-import { topicArn } from "../../components/aws/naming.js";
+import { topicArn } from "../../cloud/aws/naming.js";
 import {
   rotationConfigFor,
   secretId,

@@ -6,9 +6,9 @@ import {
   driftReaderPolicy,
   driftReaderRoleName,
   driftReaderTrustPolicy,
-} from "../../actions/drift/reader-role.js";
+} from "../../cloud/aws/drift-reader-policy.js";
 import { VaultpilotComponent } from "./component.js";
-import type { TenantScope } from "./naming.js";
+import type { TenantScope } from "../../cloud/aws/naming.js";
 
 export interface DriftReaderRoleArgs {
   /** The tenant whose account the role lives in. */

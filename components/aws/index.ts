@@ -1,7 +1,5 @@
 export * from "./component.js";
 export * from "./managed-secret.js";
-export * from "./naming.js";
-export * from "./policy-document.js";
 export * from "./rotation-alarms.js";
 export * from "./rotation-function.js";
 export * from "./tenant-access-role.js";

@@ -1,8 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Secret, SecretPolicy } from "@pulumi/aws/secretsmanager/index.js";
 import { VaultpilotComponent } from "./component.js";
-import { secretArnPattern, secretName, type TenantScope } from "./naming.js";
-import type { PolicyDocument } from "./policy-document.js";
+import {
+  secretArnPattern,
+  secretName,
+  TAG_SCHEDULE,
+  TAG_TENANT,
+  TAG_TYPE,
+  type TenantScope,
+} from "../../cloud/aws/naming.js";
+import type { PolicyDocument } from "../../cloud/aws/policy-document.js";
 
 export interface ManagedSecretArgs {
   readonly scope: TenantScope;
@@ -102,9 +109,9 @@ export class ManagedSecret extends VaultpilotComponent {
         recoveryWindowInDays,
         replicas: replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyId })),
         tags: {
-          "vaultpilot:tenant": args.scope.tenant,
-          "vaultpilot:type": args.secretType,
-          "vaultpilot:schedule": args.scheduleName,
+          [TAG_TENANT]: args.scope.tenant,
+          [TAG_TYPE]: args.secretType,
+          [TAG_SCHEDULE]: args.scheduleName,
         },
       },
       { parent: this },

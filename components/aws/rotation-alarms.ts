@@ -10,8 +10,8 @@ import {
   failureRuleName,
   topicArn,
   type TenantScope,
-} from "./naming.js";
-import type { PolicyDocument } from "./policy-document.js";
+} from "../../cloud/aws/naming.js";
+import type { PolicyDocument } from "../../cloud/aws/policy-document.js";
 
 /** Only the tenant's failure rule and error alarms may publish to its topic. */
 export function alarmTopicPolicy(scope: TenantScope): PolicyDocument {

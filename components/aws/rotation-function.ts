@@ -13,7 +13,7 @@ import {
   handlerConfigFor,
   type HandlerConfig,
   type SecretRotationConfig,
-} from "../rotation/config.js";
+} from "../../program/rotation-config.js";
 import { VaultpilotComponent } from "./component.js";
 import {
   ec2InstancesArnPattern,
@@ -30,11 +30,15 @@ import {
   secretArnPattern,
   ssmDocumentArn,
   type TenantScope,
-} from "./naming.js";
-import type { PolicyDocument, PolicyStatement } from "./policy-document.js";
-import { rotationRules, type RotationScheduleInput } from "./rotation-rules.js";
+} from "../../cloud/aws/naming.js";
+import type { PolicyDocument, PolicyStatement } from "../../cloud/aws/policy-document.js";
+import { rotationRules, type RotationScheduleInput } from "../../cloud/aws/rotation-rules.js";
 
-export { rotationRules, type RotationRules, type RotationScheduleInput } from "./rotation-rules.js";
+export {
+  rotationRules,
+  type RotationRules,
+  type RotationScheduleInput,
+} from "../../cloud/aws/rotation-rules.js";
 
 /** Where the rotation runtime's bundle is built (components/rotation, by its own build) and its handler. */
 export const ROTATION_BUNDLE_DIR = "dist/rotation";

@@ -1,8 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Role, RolePolicy } from "@pulumi/aws/iam/index.js";
 import { VaultpilotComponent } from "./component.js";
-import { accessRoleName, accountRoot, secretArnPattern, type TenantScope } from "./naming.js";
-import type { PolicyDocument } from "./policy-document.js";
+import {
+  accessRoleName,
+  accountRoot,
+  secretArnPattern,
+  type TenantScope,
+} from "../../cloud/aws/naming.js";
+import type { PolicyDocument } from "../../cloud/aws/policy-document.js";
 
 export type WorkloadRuntime = "ecs" | "lambda" | "kubernetes" | "ec2";
 

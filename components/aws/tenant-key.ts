@@ -1,8 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Alias, Key } from "@pulumi/aws/kms/index.js";
 import { VaultpilotComponent } from "./component.js";
-import { accountRoot, keyAliasName, tenantSecretsArnPattern, type TenantScope } from "./naming.js";
-import type { PolicyDocument } from "./policy-document.js";
+import {
+  accountRoot,
+  keyAliasName,
+  tenantSecretsArnPattern,
+  type TenantScope,
+} from "../../cloud/aws/naming.js";
+import type { PolicyDocument } from "../../cloud/aws/policy-document.js";
 
 export interface TenantKeyArgs {
   readonly scope: TenantScope;

@@ -8,8 +8,8 @@ import {
   rotationRoleName,
   topicArn,
   type TenantScope,
-} from "../../components/aws/naming.js";
-import { rotationConfigFor } from "../../components/rotation/config.js";
+} from "../../cloud/aws/naming.js";
+import { rotationConfigFor } from "../rotation-config.js";
 import { RotationAlarms } from "../../components/aws/rotation-alarms.js";
 import { RotationFunction } from "../../components/aws/rotation-function.js";
 import { TenantAccessRole } from "../../components/aws/tenant-access-role.js";

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { checkDrift, describeLiveRules, type CheckOptions } from "../../actions/drift/checks.js";
-import { type ExpectedTenant } from "../../actions/drift/expected.js";
-import { awsReason } from "../../actions/drift/failure.js";
-import type { LiveAccount, LiveSecret } from "../../actions/drift/live/state.js";
-import { rotationRules } from "../../components/aws/rotation-rules.js";
+import { checkDrift, type CheckOptions } from "../../actions/drift/checks.js";
+import { type ExpectedTenant } from "../../cloud/aws/expected.js";
+import { awsReason } from "../../cloud/aws/aws-reason.js";
+import type { LiveAccount, LiveSecret } from "../../cloud/aws/live/state.js";
+import { describeLiveRules, rotationRules } from "../../cloud/aws/rotation-rules.js";
 
 const DAY = 86_400_000;
 const T0 = Date.parse("2026-01-01T00:00:00Z");

@@ -1,7 +1,7 @@
 import { describe, expect, test, vi } from "vitest";
 import { runUnderMocks } from "../../actions/plan/run-program.js";
-import { driftExternalId, driftReaderRoleArn } from "../../actions/drift/reader-role.js";
-import { wildcardActions, type PolicyDocument } from "../../components/aws/policy-document.js";
+import { driftExternalId, driftReaderRoleArn } from "../../cloud/aws/drift-reader-policy.js";
+import { wildcardActions, type PolicyDocument } from "../../cloud/aws/policy-document.js";
 
 const CI_ROLE = "arn:aws:iam::999999999999:role/github-drift";
 
@@ -26,7 +26,7 @@ async function recorded(installation = "acme-corp") {
     trust: JSON.parse(String(role.inputs.assumeRolePolicy)) as {
       Statement: {
         Principal: { AWS: string };
-        Action: string;
+        Action: string[];
         Condition: { StringEquals: Record<string, string> };
       }[];
     },
@@ -51,7 +51,7 @@ describe("DriftReaderRole", () => {
     const { trust } = await recorded();
     expect(trust.Statement).toHaveLength(1);
     expect(trust.Statement[0]!.Principal).toEqual({ AWS: CI_ROLE });
-    expect(trust.Statement[0]!.Action).toBe("sts:AssumeRole");
+    expect(trust.Statement[0]!.Action).toEqual(["sts:AssumeRole"]);
     expect(trust.Statement[0]!.Condition.StringEquals).toEqual({
       "sts:ExternalId": driftExternalId("acme", "acme-corp"),
     });
@@ -120,11 +120,10 @@ describe("the Pulumi program's wiring of DriftReaderRole", () => {
     vi.resetModules();
     try {
       await import("../../program/pulumi/index.js");
-      // Let the registrations the import started finish.
-      await new Promise((r) => setTimeout(r, 200));
     } finally {
-      pulumi.runtime.setAllConfig({});
+      // disconnect() waits until every registration the program started has been answered.
       await pulumi.runtime.disconnect();
+      pulumi.runtime.setAllConfig({});
     }
     return registered;
   }

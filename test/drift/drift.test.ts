@@ -17,10 +17,9 @@ import { freePort, startMoto, type MotoServer } from "../support/moto.js";
 import { policyTree } from "../support/policy-tree.js";
 import { motoEnv } from "./moto-accounts.js";
 import { seedFromPlan, type PlanResource, type Seeded } from "./seed-from-plan.js";
-import { rotateOnce } from "./seed-from-model.js";
 import { readLive } from "../../actions/drift/drift-command.js";
-import { expectedState } from "../../actions/drift/expected.js";
-import { DRIFT_READER_ACTIONS } from "../../actions/drift/reader-role.js";
+import { expectedState } from "../../cloud/aws/expected.js";
+import { DRIFT_READER_ACTIONS } from "../../cloud/aws/drift-reader-policy.js";
 
 const CANARY = "canary-7f3c9a1e-do-not-print";
 const HOUR = 3_600_000;
@@ -222,29 +221,41 @@ describe("vaultpilot drift against what the program deploys", () => {
     expect(later.code).toBe(2);
   });
 
-  test("reports the one rotation older than schedule + grace as one rotation-overdue error", async () => {
-    // Both weekly secrets were rotated by the seed; umbrella's rotates again a second later, so
-    // at the chosen time only acme's last rotation is older than 7 days + the grace.
-    const { secret, sdk } = await secretSdk("vaultpilot/acme/webhook-signing");
-    const before = await sdk.secrets.send(new DescribeSecretCommand({ SecretId: secret.arn }));
-    const last = before.LastRotatedDate!.getTime();
-    while (Math.floor(Date.now() / 1000) <= Math.floor(last / 1000) + 1)
-      await new Promise((r) => setTimeout(r, 100));
-    const other = await secretSdk("vaultpilot/umbrella/patients-db");
-    const { RotationLambdaARN } = await other.sdk.secrets.send(
-      new DescribeSecretCommand({ SecretId: other.secret.arn }),
+  test("reports exactly the rotations older than schedule + window + grace as rotation-overdue errors", async () => {
+    // Given every secret's last rotation as moto reports it, and a time 12 h (the grace) and
+    // 500 ms past the weekly acme/webhook-signing's deadline (no waiting on the clock: the
+    // expected set is computed from the reported dates and the policies' schedules).
+    const { secret } = await secretSdk("vaultpilot/acme/webhook-signing");
+    const schedules = new Map(
+      expectedState(model).flatMap((tenant) => tenant.secrets.map((s) => [s.name, s.rotation])),
     );
-    await rotateOnce(other.sdk, other.secret.arn, other.secret.currentVersion, CANARY, {
-      RotationLambdaARN,
-    });
-    const at = new Date(last + 7 * 24 * HOUR + 12 * HOUR + 500).toISOString();
-    const { code, json } = await drift(["--grace", "12", "--at", at]);
-    expect(only(json)).toEqual({
-      tenant: "acme",
-      resource: secret.name,
-      check: "rotation-overdue",
-      severity: "error",
-    });
+    const last = new Map<string, number>();
+    for (const seededSecret of seeded.secrets.values()) {
+      const sdk = await seeded.sdk(seededSecret.tenant);
+      const described = await sdk.secrets.send(
+        new DescribeSecretCommand({ SecretId: seededSecret.arn }),
+      );
+      last.set(seededSecret.name, described.LastRotatedDate!.getTime());
+    }
+    const grace = 12 * HOUR;
+    const at = last.get(secret.name)! + 7 * 24 * HOUR + grace + 500;
+    const overdue = [...last]
+      .filter(([name, time]) => {
+        const rotation = schedules.get(name)!;
+        const windowHours = rotation.window?.durationHours ?? 0;
+        return time + rotation.everyDays * 24 * HOUR + windowHours * HOUR + grace < at;
+      })
+      .map(([name]) => name)
+      .sort();
+    expect(overdue).toContain(secret.name);
+    expect(overdue.length).toBeLessThan(last.size);
+
+    // When drift evaluates at that time
+    const { code, json } = await drift(["--grace", "12", "--at", new Date(at).toISOString()]);
+
+    // Then exactly those are overdue, and nothing else is reported
+    expect(json!.findings.every((f) => f.check === "rotation-overdue")).toBe(true);
+    expect(json!.findings.map((f) => f.resource).sort()).toEqual(overdue);
     expect(code).toBe(2);
   });
 

@@ -12,7 +12,7 @@ import {
   UpdateSecretVersionStageCommand,
   type RotateSecretCommandInput,
 } from "@aws-sdk/client-secrets-manager";
-import { expectedState, type ExpectedTenant } from "../../actions/drift/expected.js";
+import { expectedState, type ExpectedTenant } from "../../cloud/aws/expected.js";
 import type { PolicyModel } from "../../program/model.js";
 import { accountSdk, type AccountSdk } from "./moto-accounts.js";
 

@@ -21,8 +21,8 @@ import {
   iamKeyUserPath,
   rotationFunctionName,
   secretName,
-} from "../../components/aws/naming.js";
-import type { PolicyDocument } from "../../components/aws/policy-document.js";
+} from "../../cloud/aws/naming.js";
+import type { PolicyDocument } from "../../cloud/aws/policy-document.js";
 import { AwsClients } from "../../components/rotation/aws/clients.js";
 import { CONFIG_FILE, loadHandlerConfig } from "../../components/rotation/config.js";
 import { STEPS } from "../../components/rotation/engine.js";

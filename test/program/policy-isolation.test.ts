@@ -7,8 +7,8 @@ import {
   rotationRoleName,
   topicArn,
   type TenantScope,
-} from "../../components/aws/naming.js";
-import { wildcardActions, type PolicyDocument } from "../../components/aws/policy-document.js";
+} from "../../cloud/aws/naming.js";
+import { wildcardActions, type PolicyDocument } from "../../cloud/aws/policy-document.js";
 import { alarmTopicPolicy } from "../../components/aws/rotation-alarms.js";
 import {
   lambdaTrustPolicy,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runProgram } from "../../actions/plan/program-run.js";
 import type { SubjectResource } from "../../actions/plan/resources.js";
 import { DuplicateResourceError, runUnderMocks } from "../../actions/plan/run-program.js";
-import { wildcardActions, type PolicyDocument } from "../../components/aws/policy-document.js";
+import { wildcardActions, type PolicyDocument } from "../../cloud/aws/policy-document.js";
 import type { HandlerConfig } from "../../components/rotation/config.js";
 import { readStackSettings } from "../../program/pulumi/settings.js";
 import { validatePolicies } from "../../program/validate.js";

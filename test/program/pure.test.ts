@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fitName } from "../../components/aws/naming.js";
-import { rotationRules } from "../../components/aws/rotation-rules.js";
+import { fitName } from "../../cloud/aws/naming.js";
+import { rotationRules } from "../../cloud/aws/rotation-rules.js";
 import { checkDeletionWindow } from "../../components/aws/tenant-key.js";
 import { readStackSettings, tenantSelected } from "../../program/pulumi/settings.js";
 

@@ -9,7 +9,7 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
-import { alarmTopicName } from "../../components/aws/naming.js";
+import { alarmTopicName } from "../../cloud/aws/naming.js";
 import { AwsClients } from "../../components/rotation/aws/clients.js";
 import type { SecretRotationConfig } from "../../components/rotation/config.js";
 import { STEPS } from "../../components/rotation/engine.js";

@@ -6,54 +6,11 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
+import { awsClient, type AwsClientClass, type AwsConfig } from "../../../cloud/aws/clients.js";
 
-/**
- * The SDK's usual configuration, made explicit only where the caller has it (the CLI passes its
- * environment); anything left out falls back to the SDK's own chain: AWS_PROFILE, AWS_REGION,
- * AWS_ENDPOINT_URL, ~/.aws/config, the Lambda role.
- */
-export interface AwsConfig {
-  readonly region?: string;
-  readonly endpoint?: string;
-  readonly profile?: string;
-  readonly credentials?: {
-    readonly accessKeyId: string;
-    readonly secretAccessKey: string;
-    readonly sessionToken?: string;
-  };
-  /** Called once per API call, for the benchmark's count. */
-  readonly onCall?: (service: string, command: string) => void;
-}
+export { awsConfigFromEnv, type AwsConfig } from "../../../cloud/aws/clients.js";
 
-export function awsConfigFromEnv(env: Readonly<Record<string, string | undefined>>): AwsConfig {
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const endpoint = env.AWS_ENDPOINT_URL;
-  const profile = env.AWS_PROFILE;
-  const credentials =
-    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? {
-          accessKeyId: env.AWS_ACCESS_KEY_ID,
-          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-          ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }),
-        }
-      : undefined;
-  return {
-    ...(region && { region }),
-    ...(endpoint && { endpoint }),
-    ...(profile && { profile }),
-    ...(credentials && { credentials }),
-  };
-}
-
-interface Constructible<C> {
-  new (config: object): C;
-}
-
-interface WithStack {
-  middlewareStack: { add(middleware: unknown, options: object): void };
-}
-
-/** SDK clients made on first use and shared. */
+/** The rotation runtime's SDK clients, made on first use (by cloud/aws/clients.ts) and shared. */
 export class AwsClients {
   private readonly made = new Map<string, unknown>();
   constructor(readonly config: AwsConfig = {}) {}
@@ -77,26 +34,10 @@ export class AwsClients {
     this.made.clear();
   }
 
-  private client<C>(service: string, Client: Constructible<C>): C {
+  private client<C>(service: string, Client: AwsClientClass<C>): C {
     let client = this.made.get(service) as C | undefined;
     if (!client) {
-      const { region, endpoint, profile, credentials, onCall } = this.config;
-      client = new Client({
-        ...(region && { region }),
-        ...(endpoint && { endpoint }),
-        ...(profile && { profile }),
-        ...(credentials && { credentials }),
-      });
-      if (onCall) {
-        (client as WithStack).middlewareStack.add(
-          (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
-            (args: unknown) => {
-              onCall(service, context.commandName ?? "unknown");
-              return next(args);
-            },
-          { step: "initialize", name: "vaultpilotCallCounter" },
-        );
-      }
+      client = awsClient(Client, service, this.config);
       this.made.set(service, client);
     }
     return client;

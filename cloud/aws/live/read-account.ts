@@ -11,7 +11,7 @@ import {
   type SecretListEntry,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import type { AccountClients } from "./clients.js";
+import type { AccountClients } from "./account-clients.js";
 import { mapLimit } from "./concurrency.js";
 import { pendingVersion, type LiveAccount, type LiveKey, type LiveSecret } from "./state.js";
 

@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
+import type { PolicyDocument } from "./policy-document.js";
 
 /**
- * The read-only role drift assumes in each tenant's account. Pure data, shared by the drift
- * reader (which assumes it) and the DriftReaderRole component (which creates it).
+ * The read-only role drift assumes in each tenant's account. Pure data, shared by the live reader
+ * (cloud/aws/live, which assumes it) and the DriftReaderRole component (which creates it), so the
+ * reader never loads Pulumi.
  */
 
 /**
@@ -40,18 +42,8 @@ export const DRIFT_READER_ACTIONS = {
   key: ["kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
 } as const;
 
-export interface PolicyStatement {
-  readonly Sid: string;
-  readonly Effect: "Allow" | "Deny";
-  readonly Action: readonly string[];
-  readonly Resource: string | readonly string[];
-}
-
 /** The identity policy of the reader role in `account`. */
-export function driftReaderPolicy(account: string): {
-  Version: "2012-10-17";
-  Statement: PolicyStatement[];
-} {
+export function driftReaderPolicy(account: string): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -73,7 +65,7 @@ export function driftReaderPolicy(account: string): {
 }
 
 /** Trust: only the CI's role, and only with this tenant's ExternalId. */
-export function driftReaderTrustPolicy(ciRoleArn: string, externalId: string) {
+export function driftReaderTrustPolicy(ciRoleArn: string, externalId: string): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -81,7 +73,7 @@ export function driftReaderTrustPolicy(ciRoleArn: string, externalId: string) {
         Sid: "CiDrift",
         Effect: "Allow",
         Principal: { AWS: ciRoleArn },
-        Action: "sts:AssumeRole",
+        Action: ["sts:AssumeRole"],
         Condition: { StringEquals: { "sts:ExternalId": externalId } },
       },
     ],

@@ -23,7 +23,27 @@ export function fitName(name: string, max: number): string {
   return `${name.slice(0, max - 9)}-${hash}`;
 }
 
-export const secretName = (tenant: string, secret: string) => `vaultpilot/${tenant}/${secret}`;
+/** Every secret VaultPilot manages is named `vaultpilot/<tenant>/<secret>` in Secrets Manager. */
+export const SECRET_PREFIX = "vaultpilot/";
+export const secretName = (tenant: string, secret: string) => `${SECRET_PREFIX}${tenant}/${secret}`;
+
+/** Tags on every managed secret (ManagedSecret writes them; drift and discover read them). */
+export const TAG_TENANT = "vaultpilot:tenant";
+export const TAG_TYPE = "vaultpilot:type";
+export const TAG_SCHEDULE = "vaultpilot:schedule";
+
+/** The tenant a live secret claims, from its tag or its name; undefined when it claims none. */
+export function claimedTenant(
+  name: string,
+  tags: Readonly<Record<string, string>>,
+): string | undefined {
+  const tagged = tags[TAG_TENANT];
+  if (tagged) return tagged;
+  if (!name.startsWith(SECRET_PREFIX)) return undefined;
+  const rest = name.slice(SECRET_PREFIX.length);
+  const slash = rest.indexOf("/");
+  return slash > 0 ? rest.slice(0, slash) : undefined;
+}
 export const keyAliasName = (tenant: string) => `alias/vaultpilot/${tenant}`;
 /** IAM role names: at most 64 characters of `[\w+=,.@-]`. */
 export const accessRoleName = (tenant: string, service: string) =>
@@ -51,7 +71,7 @@ export const secretArnPattern = (s: TenantScope, secret: string) =>
   `arn:aws:secretsmanager:${s.region}:${s.account}:secret:${secretName(s.tenant, secret)}-??????`;
 /** Every secret of the tenant (the `/` after the tenant keeps `acme` from matching `acme-eu`). */
 export const tenantSecretsArnPattern = (s: TenantScope) =>
-  `arn:aws:secretsmanager:${s.region}:${s.account}:secret:vaultpilot/${s.tenant}/*`;
+  `arn:aws:secretsmanager:${s.region}:${s.account}:secret:${SECRET_PREFIX}${s.tenant}/*`;
 export const logGroupArn = (s: TenantScope, type: string) =>
   `arn:aws:logs:${s.region}:${s.account}:log-group:${rotationLogGroupName(s.tenant, type)}`;
 export const queueArn = (s: TenantScope, type: string) =>

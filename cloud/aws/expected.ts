@@ -1,20 +1,20 @@
-import { keyAliasName, rotationFunctionName, secretName } from "../../components/aws/naming.js";
-import { rotationRules, type RotationRules } from "../../components/aws/rotation-rules.js";
 import type { SecretType } from "../../program/documents.js";
 import type { PolicyModel, Secret, Tenant } from "../../program/model.js";
-
-export { keyAliasName, rotationFunctionName, secretName };
+import {
+  keyAliasName,
+  rotationFunctionName,
+  secretName,
+  TAG_SCHEDULE,
+  TAG_TENANT,
+  TAG_TYPE,
+} from "./naming.js";
+import { rotationRules, type RotationRules } from "./rotation-rules.js";
 
 /**
- * What the Pulumi program deploys for the model, as drift compares it: names, tags, keys and
- * rotation. The tests seed moto from the program's own plan, so a difference between these
- * functions and the program shows up there as drift.
+ * What the Pulumi program deploys for the model, as drift (and discover, and live checks)
+ * compare it with the live state: names, tags, keys and rotation. The tests seed moto from the
+ * program's own plan, so a difference between these functions and the program shows up there as drift.
  */
-
-export const SECRET_PREFIX = "vaultpilot/";
-export const TAG_TENANT = "vaultpilot:tenant";
-export const TAG_TYPE = "vaultpilot:type";
-export const TAG_SCHEDULE = "vaultpilot:schedule";
 
 interface ExpectedRotationSchedule {
   readonly everyDays: number;
@@ -78,19 +78,6 @@ export function expectedTenant(tenant: Tenant): ExpectedTenant {
 
 export function expectedState(model: PolicyModel, tenants?: ReadonlySet<string>): ExpectedTenant[] {
   return model.tenants.filter((tenant) => !tenants || tenants.has(tenant.name)).map(expectedTenant);
-}
-
-/** The tenant a live secret claims, from its tag or its name; undefined when it claims none. */
-export function claimedTenant(
-  name: string,
-  tags: Readonly<Record<string, string>>,
-): string | undefined {
-  const tagged = tags[TAG_TENANT];
-  if (tagged) return tagged;
-  if (!name.startsWith(SECRET_PREFIX)) return undefined;
-  const rest = name.slice(SECRET_PREFIX.length);
-  const slash = rest.indexOf("/");
-  return slash > 0 ? rest.slice(0, slash) : undefined;
 }
 
 function withRules(schedule: ExpectedRotationSchedule): ExpectedRotation {

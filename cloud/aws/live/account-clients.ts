@@ -1,11 +1,9 @@
 import { KMSClient } from "@aws-sdk/client-kms";
-import {
-  SecretsManagerClient,
-  type SecretsManagerClientConfig,
-} from "@aws-sdk/client-secrets-manager";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import { driftExternalId, driftReaderRoleArn } from "../reader-role.js";
+import { awsClient, credentialsFromEnv, type AwsConfig } from "../clients.js";
+import { driftExternalId, driftReaderRoleArn } from "../drift-reader-policy.js";
 
 /** How the live reader reaches AWS. */
 export interface AwsAccess {
@@ -20,65 +18,35 @@ export interface AwsAccess {
   readonly installation: string;
 }
 
+/** The clients the live reader reads one account and region with. */
 export interface AccountClients {
   readonly secrets: SecretsManagerClient;
   readonly kms: KMSClient;
 }
 
-type Credentials = NonNullable<SecretsManagerClientConfig["credentials"]>;
+type Service = "SECRETS_MANAGER" | "KMS" | "STS";
 
-interface ClientConfig {
-  region: string;
-  credentials: Credentials;
-  retryMode: "adaptive";
-  maxAttempts: number;
-  endpoint?: string;
-}
-
-function baseCredentials(access: AwsAccess): Credentials {
-  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = access.env;
-  if (AWS_ACCESS_KEY_ID && AWS_SECRET_ACCESS_KEY) {
-    return {
-      accessKeyId: AWS_ACCESS_KEY_ID,
-      secretAccessKey: AWS_SECRET_ACCESS_KEY,
-      ...(AWS_SESSION_TOKEN && { sessionToken: AWS_SESSION_TOKEN }),
-    };
-  }
-  return fromNodeProviderChain();
-}
-
-/** The standard service-specific variable first, then AWS_ENDPOINT_URL, as the SDK reads them. */
-function endpointFor(env: AwsAccess["env"], service: "SECRETS_MANAGER" | "KMS" | "STS") {
-  return env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
-}
-
+/**
+ * The configuration of one service's client: the standard service-specific endpoint variable
+ * (AWS_ENDPOINT_URL_SECRETS_MANAGER, …) first, then AWS_ENDPOINT_URL, as the SDK reads them; the
+ * SDK's adaptive retry mode, which absorbs throttling.
+ */
 function config(
   access: AwsAccess,
   region: string,
-  credentials: ClientConfig["credentials"],
-  service: "SECRETS_MANAGER" | "KMS" | "STS",
-): ClientConfig {
-  const endpoint = endpointFor(access.env, service);
+  credentials: NonNullable<AwsConfig["credentials"]>,
+  service: Service,
+): AwsConfig {
+  const endpoint = access.env[`AWS_ENDPOINT_URL_${service}`] ?? access.env.AWS_ENDPOINT_URL;
   return {
     region,
     credentials,
     retryMode: "adaptive",
     maxAttempts: access.maxAttempts ?? 5,
     ...(endpoint && { endpoint }),
+    ...(access.onCall && { onCall: access.onCall }),
   };
 }
-
-/** Calls `onCall` once per command sent (the initialize step; retries happen later, in finalizeRequest). */
-function counter(service: string, access: AwsAccess) {
-  const onCall = access.onCall;
-  return <A, R>(next: (args: A) => Promise<R>, context: { commandName?: string }) =>
-    (args: A) => {
-      onCall?.(service, String(context.commandName ?? "unknown"));
-      return next(args);
-    };
-}
-
-const COUNTER = { step: "initialize", name: "vaultpilotCallCounter" } as const;
 
 /**
  * Clients for one account and region: with the reader role assumed (ExternalId from the tenant
@@ -88,10 +56,10 @@ export async function accountClients(
   access: AwsAccess,
   target: { account: string; region: string; tenant: string },
 ): Promise<AccountClients> {
-  let credentials: Credentials = baseCredentials(access);
+  let credentials: NonNullable<AwsConfig["credentials"]> =
+    credentialsFromEnv(access.env) ?? fromNodeProviderChain();
   if (access.assumeRole !== false) {
-    const sts = new STSClient(config(access, target.region, credentials, "STS"));
-    sts.middlewareStack.add(counter("sts", access), COUNTER);
+    const sts = awsClient(STSClient, "sts", config(access, target.region, credentials, "STS"));
     try {
       const assumed = await sts.send(
         new AssumeRoleCommand({
@@ -113,16 +81,35 @@ export async function accountClients(
       sts.destroy();
     }
   }
-  const secrets = new SecretsManagerClient(
+  const secrets = awsClient(
+    SecretsManagerClient,
+    "secretsmanager",
     config(access, target.region, credentials, "SECRETS_MANAGER"),
   );
-  secrets.middlewareStack.add(counter("secretsmanager", access), COUNTER);
-  const kms = new KMSClient(config(access, target.region, credentials, "KMS"));
-  kms.middlewareStack.add(counter("kms", access), COUNTER);
+  const kms = awsClient(KMSClient, "kms", config(access, target.region, credentials, "KMS"));
   return { secrets, kms };
 }
 
 export function destroyClients(clients: AccountClients): void {
   clients.secrets.destroy();
   clients.kms.destroy();
+}
+
+/** The account of the base credentials (STS GetCallerIdentity), where discover searches. */
+export async function identifyAccount(access: AwsAccess, region: string): Promise<string> {
+  const credentials = credentialsFromEnv(access.env);
+  const endpoint = access.env.AWS_ENDPOINT_URL_STS ?? access.env.AWS_ENDPOINT_URL;
+  const sts = awsClient(STSClient, "sts", {
+    region,
+    ...(credentials && { credentials }),
+    ...(endpoint && { endpoint }),
+    ...(access.onCall && { onCall: access.onCall }),
+  });
+  try {
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    if (!identity.Account) throw new Error("GetCallerIdentity returned no account");
+    return identity.Account;
+  } finally {
+    sts.destroy();
+  }
 }

@@ -68,3 +68,8 @@ export function resolveKeyId(
   const arn = /:key\/(.+)$/.exec(reference);
   return arn ? arn[1] : reference;
 }
+
+/** The key of one account and region in maps of live state: `<account>/<region>`. */
+export function accountKey(account: string, region: string): string {
+  return `${account}/${region}`;
+}

@@ -1,0 +1,109 @@
+import { secretName } from "../cloud/aws/naming.js";
+import type { DatabaseStrategy, SecretType } from "./documents.js";
+import type { Secret, ServiceReload } from "./model.js";
+
+// The contract between the Pulumi program (components/aws/rotation-function.ts writes it into the
+// function's package) and the rotation runtime (components/rotation reads it): plain data from
+// the model, so neither side imports the other.
+
+/**
+ * What the rotation runtime needs to know about one secret, beyond its value: built from the
+ * policy model by `rotationConfigFor`, and shipped to the Lambda as `rotation-config.json` inside
+ * its deployment package (see `HandlerConfig`, `loadHandlerConfig`). Never a secret value.
+ */
+export interface SecretRotationConfig {
+  readonly tenant: string;
+  /** The policy's secret name; the Secrets Manager secret is `vaultpilot/<tenant>/<name>` (`secretId`). */
+  readonly name: string;
+  readonly type: SecretType;
+  /** postgres and mysql only. @default "single" */
+  readonly strategy?: DatabaseStrategy;
+  /**
+   * postgres and mysql only: connect over TLS and verify the server. The secret value's `ssl`
+   * field can ask for TLS too; the stricter wins. @default false
+   */
+  readonly tls?: boolean;
+  /**
+   * postgres and mysql only: the policy's spec.connection (defaults applied), which rotation holds
+   * the secret value to: a value naming another host, port, database or user is refused.
+   * @default - not checked (a configuration written before it carried the connection)
+   */
+  readonly connection?: DatabaseConnection;
+  /** postgres and mysql only: how long a login may take before the database counts as down. @default 5000 */
+  readonly connectTimeoutMs?: number;
+  /** @default { length: 32, exclude: "" } */
+  readonly password?: { readonly length: number; readonly exclude: string };
+  /** webhook only: how long the previous signing secret stays valid. @default 24 */
+  readonly overlapHours?: number;
+  /** The consumers to reload after finishSecret, in order. @default [] */
+  readonly reload?: readonly ReloadTarget[];
+  /** SNS topic for critical alerts. @default - no alert is sent, only the audit event */
+  readonly alertTopicArn?: string;
+}
+
+/** Where a database secret logs in, as the policy's spec.connection gives it. */
+export interface DatabaseConnection {
+  readonly host: string;
+  readonly port: number;
+  /** @default - none (mysql); postgres defaults it to "postgres" in the model */
+  readonly database?: string;
+  /** With strategy alternating, the first of the two users; the second is `<username>_clone`. */
+  readonly username: string;
+}
+
+/**
+ * One consumer to reload: its service name, for audit events, and how. A Kubernetes consumer
+ * carries its EKS `cluster` (spec.reload.kubernetes.cluster): the Lambda reaches the cluster by it.
+ */
+export type ReloadTarget = { readonly service: string } & ServiceReload;
+
+/** The Lambda's configuration: every secret it rotates, by Secrets Manager name (`secretId`). */
+export interface HandlerConfig {
+  readonly secrets: Readonly<Record<string, SecretRotationConfig>>;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+export interface RetryPolicy {
+  /** @default 3 */
+  readonly attempts: number;
+  /** Milliseconds before the second attempt; it doubles for each later one. @default 2000 */
+  readonly firstDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, firstDelayMs: 2000 };
+
+/** The Secrets Manager name the Pulumi program gives a policy secret (components/aws/naming.ts). */
+export function secretId(tenant: string, name: string): string {
+  return secretName(tenant, name);
+}
+
+/** The file, next to the handler at the root of the deployment package, that holds `HandlerConfig`. */
+export const CONFIG_FILE = "rotation-config.json";
+
+/** The rotation function's configuration for the secrets it rotates, keyed by Secrets Manager name. */
+export function handlerConfigFor(secrets: readonly SecretRotationConfig[]): HandlerConfig {
+  return { secrets: Object.fromEntries(secrets.map((s) => [secretId(s.tenant, s.name), s])) };
+}
+
+/** The runtime configuration of a model secret, for the Pulumi program and the CLI. */
+export function rotationConfigFor(
+  secret: Secret,
+  options: { alertTopicArn?: string } = {},
+): SecretRotationConfig {
+  const reload: ReloadTarget[] = [];
+  for (const consumer of secret.consumers) {
+    if (consumer.reload) reload.push({ service: consumer.name, ...consumer.reload });
+  }
+  return {
+    tenant: secret.tenant.name,
+    name: secret.name,
+    type: secret.type,
+    ...(secret.connection && {
+      strategy: secret.connection.strategy,
+      tls: secret.connection.tls,
+    }),
+    ...(secret.password && { password: secret.password }),
+    reload,
+    ...(options.alertTopicArn && { alertTopicArn: options.alertTopicArn }),
+  };
+}
