@@ -72,7 +72,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, firstDelayMs: 2000 };
 
-/** The Secrets Manager name the Pulumi program gives a policy secret (components/aws/naming.ts). */
+/** The Secrets Manager name the Pulumi program gives a policy secret (cloud/aws/naming.ts). */
 export function secretId(tenant: string, name: string): string {
   return secretName(tenant, name);
 }

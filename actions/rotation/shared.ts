@@ -31,7 +31,7 @@ export interface OutputOptions {
 
 /**
  * `<tenant>/<secret>` as the policies name it; `secretId` is the Secrets Manager name the Pulumi
- * program gives that secret (`vaultpilot/<tenant>/<secret>`, from components/aws/naming.ts).
+ * program gives that secret (`vaultpilot/<tenant>/<secret>`, from cloud/aws/naming.ts).
  */
 export function parseRef(ref: string): { tenant: string; name: string; secretId: string } {
   const match = /^([a-z][a-z0-9-]{1,30}[a-z0-9])\/([a-z][a-z0-9-]{1,30}[a-z0-9])$/.exec(ref);
