@@ -117,7 +117,7 @@ try {
 
   const rows = [];
   for (const [label, make] of cases) {
-    // The Pulumi program's name for secret <label> of tenant "bench" (components/aws/naming.ts secretName).
+    // The Pulumi program's name for secret <label> of tenant "bench" (cloud/aws/naming.ts secretName).
     const name = `vaultpilot/bench/${label.replace(/ /g, "-")}`;
     const { value, config } = await make(name);
     await sm.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(value) }));
