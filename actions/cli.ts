@@ -1,22 +1,41 @@
 import { Command, CommanderError } from "commander";
-import { EXIT, UsageError, type CliIO } from "./io.js";
+import { markRequiredOptions } from "./help.js";
+import { EXIT, OutputError, UsageError, type CliIO } from "./io.js";
 import { registerDiscover } from "./discover/command.js";
-import { DRIFT_EXIT, registerDrift } from "./drift/command.js";
+import { registerDrift } from "./drift/command.js";
 import { registerRotation } from "./rotation/command.js";
 import { registerPlan, registerStacks } from "./plan/command.js";
 import { registerSummary } from "./validate/summary-command.js";
 import { registerValidate } from "./validate/command.js";
 
-/** What a command's action reports back: its exit code. */
-export type ExitCode = number;
+/**
+ * Registers one command (or a family) on the program. Its action loads the implementation only
+ * when run, and reports its exit code through `setExit`.
+ */
+export type RegisterCommand = (
+  program: Command,
+  io: CliIO,
+  setExit: (code: number) => void,
+) => void;
+
+/** Every command, in `--help` order: adding one is a folder under actions/ and a line here. */
+const COMMANDS: readonly RegisterCommand[] = [
+  registerValidate,
+  registerSummary,
+  registerPlan,
+  registerStacks,
+  registerRotation,
+  registerDrift,
+  registerDiscover,
+];
 
 /**
  * The `vaultpilot` CLI as a function: parse `argv` (without node and script), run the command,
- * return its exit code. Command modules register their options here and load their
- * implementation only when run, so `--help` stays fast.
+ * return its exit code (the contract is EXIT in io.ts). A usage error, an unwritable output and
+ * any other failure are one line on stderr and exit 2, never a stack trace.
  */
-export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode> {
-  let exitCode: ExitCode = EXIT.clean;
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  let exitCode: number = EXIT.clean;
   const program = new Command("vaultpilot")
     .description("Secrets as code: validate, plan, deploy, rotate and audit VaultPilot policies.")
     .version(VERSION, "-V, --version")
@@ -34,32 +53,25 @@ export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode>
         ),
     })
     .allowExcessArguments(false);
-  const setExit = (code: ExitCode) => {
+  const setExit = (code: number) => {
     exitCode = code;
   };
-  registerValidate(program, io, setExit);
-  registerSummary(program, io, setExit);
-  registerPlan(program, io, setExit);
-  registerStacks(program, io, setExit);
-  registerRotation(program, io, setExit);
-  registerDrift(program, io, setExit);
-  registerDiscover(program, io, setExit);
-  // drift's 2 means "drift found", so a run that could not even start is its 1: never clean, never drift.
-  const failed = argv[0] === "drift" ? DRIFT_EXIT.failed : EXIT.usage;
+  for (const register of COMMANDS) register(program, io, setExit);
+  markRequiredOptions(program);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.clean : failed;
+      return error.exitCode === 0 ? EXIT.clean : EXIT.failed;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof OutputError) {
       io.stderr(`vaultpilot: ${error.message}\n`);
-      return failed;
+      return EXIT.failed;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`vaultpilot: internal error: ${message}\n`);
-    return failed;
+    io.stderr(`vaultpilot: internal error: ${message.split("\n")[0]}\n`);
+    return EXIT.failed;
   }
 }
 

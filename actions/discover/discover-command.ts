@@ -2,8 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { loadPolicies } from "../../program/load/load-policies.js";
 import { validateDocuments, validatePolicies } from "../../program/validate.js";
-import type { CliIO } from "../io.js";
-import { UsageError } from "../io.js";
+import { EXIT, OutputError, UsageError, type CliIO } from "../io.js";
 import { policyDirectory } from "../policy-directory.js";
 import { expectedState } from "../../cloud/aws/expected.js";
 import { awsReason } from "../../cloud/aws/aws-reason.js";
@@ -16,7 +15,7 @@ import {
 import { readAccount } from "../../cloud/aws/live/read-account.js";
 import { accountKey, type LiveAccount } from "../../cloud/aws/live/state.js";
 import { adopt, type KnownPolicies } from "./adopt.js";
-import type { DiscoverOptions } from "./command.js";
+import type { DiscoverOptions } from "./options.js";
 
 class DiscoverFailure extends Error {}
 
@@ -25,11 +24,13 @@ export async function discoverCommand(options: DiscoverOptions, io: CliIO): Prom
     return await discover(options, io);
   } catch (error) {
     const reason =
-      error instanceof DiscoverFailure || error instanceof UsageError
+      error instanceof DiscoverFailure ||
+      error instanceof UsageError ||
+      error instanceof OutputError
         ? error.message
         : awsReason(error);
     io.stderr(`vaultpilot discover: ${reason}\n`);
-    return 1;
+    return EXIT.failed;
   }
 }
 
@@ -87,7 +88,7 @@ async function discover(options: DiscoverOptions, io: CliIO): Promise<number> {
       ` (${Object.keys(adoption.files).length} file(s)); ${errors.length ? `${errors.length} validation error(s)` : "validates"}\n`,
   );
   for (const d of errors) io.stderr(`${d.file}:${d.line}:${d.column}  ${d.rule}  ${d.message}\n`);
-  return errors.length ? 1 : 0;
+  return errors.length ? EXIT.findings : EXIT.clean;
 }
 
 function emptyKnown(): KnownPolicies {

@@ -1,28 +1,11 @@
 import { Option, type Command } from "commander";
+import { describeCommand } from "../help.js";
 import type { CliIO } from "../io.js";
+import { DRIFT_FORMATS, type DriftOptions } from "./options.js";
 import { registerDriftIssue } from "./issue-command.js";
 
-export const DRIFT_FORMATS = ["text", "json", "markdown", "sarif"] as const;
-export type DriftFormat = (typeof DRIFT_FORMATS)[number];
-
-export interface DriftOptions {
-  readonly format: DriftFormat;
-  readonly stack?: string;
-  readonly deep: boolean;
-  readonly grace: string;
-  readonly stuckAfter: string;
-  readonly at?: string;
-  readonly concurrency: string;
-  readonly installation?: string;
-  readonly assumeRole: boolean;
-  readonly out?: string;
-}
-
-/** Drift: 0 no drift, 2 drift, 1 could not check (its issue's contract, unlike other commands). */
-export const DRIFT_EXIT = { clean: 0, failed: 1, drift: 2 } as const;
-
 export function registerDrift(program: Command, io: CliIO, setExit: (code: number) => void) {
-  program
+  const command = program
     .command("drift")
     .description(
       "Compare the live AWS state with the policies: secrets, their keys, rotation, tags, and secrets no policy declares.",
@@ -63,14 +46,17 @@ export function registerDrift(program: Command, io: CliIO, setExit: (code: numbe
       "-o, --out <file>",
       "also write the JSON result to this file (for the workflow's artifact)",
     )
-    .addHelpText(
-      "after",
-      `
+    .action(async (dir: string, options: DriftOptions) => {
+      const { driftCommand } = await import("./drift-command.js");
+      setExit(await driftCommand(dir, options, io));
+    });
+  describeCommand(command, {
+    about: `
 Reads with metadata calls only (never a secret's value): ListSecrets pages, ListAliases pages,
 DescribeKey and GetKeyRotationStatus per tenant key, ListSecretVersionIds only for a secret with a
 rotation in progress. In each tenant account it assumes the role vaultpilot-drift-reader-<tenant>
 with an ExternalId derived from the tenant and --installation. The SDK's adaptive retry mode
-absorbs throttling. AWS_ENDPOINT_URL points it at an emulator such as moto.
+absorbs throttling.
 
 Checks per secret: exists; encrypted with its tenant's key; rotation enabled, on the policy's
 schedule, by the expected function; tags; last rotation not overdue (schedule + window + --grace);
@@ -78,13 +64,14 @@ no AWSPENDING older than --stuck-after. Per tenant key: alias present, enabled, 
 pending deletion. Unmanaged: secrets tagged vaultpilot:tenant or named vaultpilot/… that no policy
 declares. --deep adds one call per secret: its resource policy must deny other tenants.
 
-Exit status: 0 no drift, 2 drift found, 1 could not check (bad credentials, unreachable endpoint,
-throttled past retries, policies that do not validate), with a one-line reason on stderr.
 json prints {findings:[{tenant,resource,check,expected,actual,severity}], summary:{…}}.`,
-    )
-    .action(async (dir: string, options: DriftOptions) => {
-      const { driftCommand } = await import("./drift-command.js");
-      setExit(await driftCommand(dir, options, io));
-    });
+    aws: { regions: "policies", serviceEndpoints: true },
+    exits: {
+      clean: "no drift",
+      findings: "drift found",
+      failed:
+        "could not check: usage error, missing or empty policy directory, policies that do not validate, credentials refused, endpoint unreachable, throttled past retries, output not written; never reported as no drift",
+    },
+  });
   registerDriftIssue(program, io, setExit);
 }

@@ -1,18 +1,14 @@
-import { writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { validatePolicies } from "../../program/validate.js";
 import type { PolicyModel } from "../../program/model.js";
-import { useColor, UsageError, type CliIO } from "../io.js";
+import { EXIT, OutputError, UsageError, writeFileWhole, type CliIO } from "../io.js";
 import { policyDirectory } from "../policy-directory.js";
 import { checkDrift, type Finding } from "./checks.js";
-import { DRIFT_EXIT, type DriftOptions } from "./command.js";
 import { expectedState, type ExpectedTenant } from "../../cloud/aws/expected.js";
 import { awsReason } from "../../cloud/aws/aws-reason.js";
 import { DriftFailure } from "./failure.js";
+import { DRIFT_FORMATTERS } from "./formats/index.js";
 import { formatJson } from "./formats/json.js";
-import { formatMarkdown } from "./formats/markdown.js";
-import { formatSarif } from "./formats/sarif.js";
-import { formatText } from "./formats/text.js";
 import {
   accountClients,
   destroyClients,
@@ -23,41 +19,36 @@ import { readAccount } from "../../cloud/aws/live/read-account.js";
 import { accountKey, type LiveAccount } from "../../cloud/aws/live/state.js";
 import { progressBar } from "./progress.js";
 import { sortFindings, summarize, type DriftResult, type Locate } from "./result.js";
+import type { DriftOptions } from "./options.js";
 import { stackScope } from "./stack.js";
+import { useColor } from "../terminal.js";
 
 export async function driftCommand(dir: string, options: DriftOptions, io: CliIO): Promise<number> {
   try {
     const result = await runDrift(dir, options, io);
-    const output = render(result.drift, options, io, result.locate, result.root);
-    io.stdout(output);
-    if (options.out) writeFileSync(resolve(io.cwd, options.out), formatJson(result.drift));
-    return result.drift.findings.length > 0 ? DRIFT_EXIT.drift : DRIFT_EXIT.clean;
+    // The artifact first: a full disk fails the run before anything claims success.
+    if (options.out)
+      writeFileWhole(resolve(io.cwd, options.out), formatJson(result.drift), options.out);
+    io.stdout(
+      DRIFT_FORMATTERS[options.format]({
+        result: result.drift,
+        color: useColor(io),
+        locate: result.locate,
+        policyDir: relative(io.cwd, result.root).split("\\").join("/") || ".",
+      }),
+    );
+    return result.drift.findings.length > 0 ? EXIT.findings : EXIT.clean;
   } catch (error) {
+    if (error instanceof OutputError) {
+      io.stderr(`vaultpilot drift: ${error.message}\n`);
+      return EXIT.failed;
+    }
     if (error instanceof DriftFailure || error instanceof UsageError) {
       io.stderr(`vaultpilot drift: could not check: ${error.message}\n`);
-      return DRIFT_EXIT.failed;
+      return EXIT.failed;
     }
     io.stderr(`vaultpilot drift: could not check: internal error: ${awsReason(error)}\n`);
-    return DRIFT_EXIT.failed;
-  }
-}
-
-function render(
-  result: DriftResult,
-  options: DriftOptions,
-  io: CliIO,
-  locate: Locate,
-  root: string,
-) {
-  switch (options.format) {
-    case "json":
-      return formatJson(result);
-    case "markdown":
-      return formatMarkdown(result);
-    case "sarif":
-      return formatSarif(result, locate, relative(io.cwd, root).split("\\").join("/") || ".");
-    case "text":
-      return formatText(result, { color: useColor(io) });
+    return EXIT.failed;
   }
 }
 

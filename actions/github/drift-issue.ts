@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Octokit } from "@octokit/rest";
-import type { CliIO } from "../io.js";
+import { EXIT, type CliIO } from "../io.js";
 import { formatMarkdown, MARKDOWN_LIMIT } from "../drift/formats/markdown.js";
 import type { DriftResult } from "../drift/result.js";
 import { maskValues } from "./plan-comment.js";
@@ -110,7 +110,7 @@ export async function driftIssueCommand(
 ): Promise<number> {
   const fail = (reason: string) => {
     io.stderr(`vaultpilot drift-issue: ${reason}\n`);
-    return 1;
+    return EXIT.failed;
   };
   const token = io.env.GITHUB_TOKEN;
   if (!token) return fail("GITHUB_TOKEN is not set");
@@ -140,7 +140,7 @@ export async function driftIssueCommand(
       mask: (options.mask ?? []).map((name) => io.env[name] ?? "").filter((v) => v.length > 0),
     });
     io.stdout(`${outcome.action}${outcome.number ? ` #${outcome.number}` : ""}\n`);
-    return 0;
+    return EXIT.clean;
   } catch (error) {
     const status =
       typeof error === "object" && error && "status" in error

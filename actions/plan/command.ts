@@ -1,16 +1,8 @@
 import { Option, type Command } from "commander";
 import type { PlanCommentOptions } from "../github/plan-comment-command.js";
+import { cannotRun, describeCommand } from "../help.js";
 import type { CliIO } from "../io.js";
-
-export const PLAN_FORMATS = ["text", "json", "markdown"] as const;
-export type PlanFormat = (typeof PLAN_FORMATS)[number];
-
-export interface PlanOptions {
-  readonly format: PlanFormat;
-  readonly base?: string;
-  readonly stack?: string;
-  readonly project: string;
-}
+import { PLAN_FORMATS, STACKS_FORMATS, type PlanOptions, type StacksOptions } from "./options.js";
 
 /** Registers `plan` and `plan-comment`. */
 export function registerPlan(program: Command, io: CliIO, setExit: (code: number) => void) {
@@ -19,7 +11,7 @@ export function registerPlan(program: Command, io: CliIO, setExit: (code: number
 }
 
 function registerPlanCommand(program: Command, io: CliIO, setExit: (code: number) => void) {
-  program
+  const command = program
     .command("plan")
     .description(
       "Run the Pulumi program offline (no Pulumi CLI, no cloud credentials) and print the resources the policies produce; with --base, what changes and its impact.",
@@ -40,43 +32,50 @@ function registerPlanCommand(program: Command, io: CliIO, setExit: (code: number
     .addOption(
       new Option("-f, --format <format>", "output format").choices(PLAN_FORMATS).default("text"),
     )
-    .addHelpText(
-      "after",
-      "\nExit status: 0 planned, 1 the policies do not validate, 2 usage error.\n" +
-        'json prints {resources:[{urn,type,name,parent,inputs}], changes:{create,update,delete}, impact}; secret inputs show as "[secret]".\n' +
-        "markdown prints a pull-request comment: summary table, impact, Mermaid graph, collapsed details.",
-    )
     .action(async (dir: string | undefined, options: PlanOptions) => {
       const { planCommand } = await import("./plan-command.js");
       setExit(await planCommand(dir, options, io));
     });
+  describeCommand(command, {
+    about:
+      'json prints {resources:[{urn,type,name,parent,inputs}], changes:{create,update,delete}, impact}; secret inputs show as "[secret]".\n' +
+      "markdown prints a pull-request comment: summary table, impact, Mermaid graph, collapsed details.\n" +
+      "Needs no cloud credentials: the program runs under Pulumi's mocks.",
+    exits: {
+      clean: "planned",
+      findings: "the policies do not validate",
+      failed: cannotRun("a stack file with an unknown setting, a --base that git cannot read"),
+    },
+  });
 }
 
 export function registerStacks(program: Command, io: CliIO, setExit: (code: number) => void) {
-  program
+  const command = program
     .command("stacks")
     .description(
       "List the Pulumi stacks (Pulumi.<stack>.yaml) and the tenants each owns: the deploy matrix.",
     )
     .option("--project <dir>", "the Pulumi project directory", ".")
     .addOption(
-      new Option("-f, --format <format>", "output format")
-        .choices(["text", "json"])
-        .default("text"),
+      new Option("-f, --format <format>", "output format").choices(STACKS_FORMATS).default("text"),
     )
-    .addHelpText(
-      "after",
-      '\njson prints {"include":[{"stack","region","policyDir","tenants":[...]}]}, for a GitHub Actions matrix.\n' +
-        "Exit status: 1 when a tenant belongs to no stack or to two, or the policies do not validate.",
-    )
-    .action(async (options: { project: string; format: "text" | "json" }) => {
+    .action(async (options: StacksOptions) => {
       const { stacksCommand } = await import("./stacks-command.js");
       setExit(stacksCommand(options, io));
     });
+  describeCommand(command, {
+    about:
+      'json prints {"include":[{"stack","region","policyDir","tenants":[...]}]}, for a GitHub Actions matrix.',
+    exits: {
+      clean: "every tenant belongs to exactly one stack",
+      findings: "a tenant belongs to no stack or to two, or a stack's policies do not validate",
+      failed: cannotRun("a stack file with an unknown setting"),
+    },
+  });
 }
 
 export function registerPlanComment(program: Command, io: CliIO, setExit: (code: number) => void) {
-  program
+  const command = program
     .command("plan-comment")
     .description(
       "Post a stack's plan on a pull request as one comment, updated in place on each push (for the deploy workflow).",
@@ -101,9 +100,18 @@ export function registerPlanComment(program: Command, io: CliIO, setExit: (code:
       "environment variables whose values are masked in the comment",
       [] as string[],
     )
-    .addHelpText("after", "\nNeeds GITHUB_TOKEN; GITHUB_API_URL overrides the API address.")
     .action(async (options: PlanCommentOptions) => {
       const { planCommentCommand } = await import("../github/plan-comment-command.js");
       setExit(await planCommentCommand(options, io));
     });
+  describeCommand(command, {
+    about:
+      "Needs GITHUB_TOKEN; GITHUB_API_URL overrides the API address (default https://api.github.com).",
+    exits: {
+      clean: "comment posted, updated, or not needed (no changes)",
+      failed: cannotRun("GITHUB_TOKEN missing, a plan file unreadable, GitHub refused", {
+        policies: false,
+      }),
+    },
+  });
 }

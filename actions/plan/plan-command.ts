@@ -2,19 +2,18 @@ import { resolve } from "node:path";
 import { validatePolicies } from "../../program/validate.js";
 import type { PolicyModel } from "../../program/model.js";
 import { readStackSettings, type StackSettings } from "../../program/pulumi/settings.js";
-import { EXIT, UsageError, useColor, type CliIO } from "../io.js";
+import { EXIT, UsageError, type CliIO } from "../io.js";
 import { policyDirectory } from "../policy-directory.js";
-import type { PlanOptions } from "./command.js";
 import { diffResources } from "./diff.js";
-import { formatJson } from "./formats/json.js";
-import { formatMarkdown } from "./formats/markdown.js";
-import { formatText } from "./formats/text.js";
+import { PLAN_FORMATTERS } from "./formats/index.js";
 import { materialiseAt } from "./git-base.js";
 import { computeImpact } from "./impact.js";
 import type { PlanResult } from "./plan-result.js";
 import { runProgram } from "./program-run.js";
 import { DuplicateResourceError } from "./run-program.js";
+import type { PlanOptions } from "./options.js";
 import { readStackFile } from "./stack-files.js";
+import { useColor } from "../terminal.js";
 
 function firstError(model: {
   diagnostics: readonly {
@@ -97,16 +96,6 @@ export async function planCommand(
     );
     return EXIT.findings;
   }
-  switch (options.format) {
-    case "json":
-      io.stdout(formatJson(result));
-      break;
-    case "markdown":
-      io.stdout(formatMarkdown(result));
-      break;
-    case "text":
-      io.stdout(formatText(result, { color: useColor(io) }));
-      break;
-  }
+  io.stdout(PLAN_FORMATTERS[options.format]({ result, color: useColor(io) }));
   return EXIT.clean;
 }

@@ -3,6 +3,7 @@ import { selectTenants } from "../../program/pulumi/settings.js";
 import { validatePolicies } from "../../program/validate.js";
 import { EXIT, type CliIO } from "../io.js";
 import { policyDirectory } from "../policy-directory.js";
+import type { StacksFormat, StacksOptions } from "./options.js";
 import { listStacks, readStackFile } from "./stack-files.js";
 
 export interface StackRow {
@@ -46,17 +47,18 @@ export function stackMatrix(project: string): { rows: StackRow[]; problems: stri
   return { rows, problems };
 }
 
-export function stacksCommand(
-  options: { project: string; format: "text" | "json" },
-  io: CliIO,
-): number {
+/** stacks' formats by name: json is the `{"include": [...]}` a GitHub Actions matrix takes. */
+export const STACKS_FORMATTERS: Readonly<
+  Record<StacksFormat, (rows: readonly StackRow[]) => string>
+> = {
+  text: (rows) =>
+    rows.map((r) => `${r.stack}\t${r.region}\t${r.tenants.join(" ") || "(no tenants)"}\n`).join(""),
+  json: (rows) => `${JSON.stringify({ include: rows })}\n`,
+};
+
+export function stacksCommand(options: StacksOptions, io: CliIO): number {
   const { rows, problems } = stackMatrix(resolve(io.cwd, options.project));
-  if (options.format === "json") {
-    io.stdout(JSON.stringify({ include: rows }) + "\n");
-  } else {
-    for (const r of rows)
-      io.stdout(`${r.stack}\t${r.region}\t${r.tenants.join(" ") || "(no tenants)"}\n`);
-  }
+  io.stdout(STACKS_FORMATTERS[options.format](rows));
   for (const p of problems) io.stderr(`vaultpilot: ${p}\n`);
   return problems.length ? EXIT.findings : EXIT.clean;
 }

@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { cannotRun, describeCommand, type ExitHelp } from "../help.js";
 import type { CliIO } from "../io.js";
 
 const POLICIES = [
@@ -12,12 +13,17 @@ const AUDIT_LOG = [
   "--audit-log <file>",
   "append the audit lines (JSON, one per event) to this file instead of the terminal",
 ] as const;
-const EXIT_STATUS =
-  "Exit status: 0 done, 1 failed (rolled back) or the secret is not in Secrets Manager, 2 usage error,\n" +
-  "75 busy: another run holds the claim on the secret and nothing was changed (try again later).";
+/** rotate's and rollback's exit statuses (the README's table). */
+const ROTATION_EXITS: ExitHelp = {
+  clean: "done",
+  findings: "failed (rolled back), or the secret is not in Secrets Manager",
+  failed: cannotRun("the secret is not in the policies, the policies do not validate"),
+  busy: "another run holds the claim on the secret and nothing was changed (try again later)",
+};
+const AWS = { regions: "environment", serviceEndpoints: false } as const;
 
 export function registerRotation(program: Command, io: CliIO, setExit: (code: number) => void) {
-  program
+  const rotate = program
     .command("rotate")
     .description(
       "Rotate one secret now, running the same four steps as the rotation Lambda, then reload its consumers.",
@@ -34,16 +40,10 @@ export function registerRotation(program: Command, io: CliIO, setExit: (code: nu
     .option(...QUIET)
     .option(...AUDIT_LOG)
     .addOption(
-      new Option("--alert-topic <arn>", "SNS topic for critical alerts").default(
-        undefined,
-        "the tenant's RotationAlarms topic, vaultpilot_<tenant>_rotation-alarms",
+      new Option(
+        "--alert-topic <arn>",
+        "SNS topic for critical alerts (default: $VAULTPILOT_ALERT_TOPIC_ARN, else the tenant's RotationAlarms topic, vaultpilot_<tenant>_rotation-alarms)",
       ),
-    )
-    .addHelpText(
-      "after",
-      "\nUses the AWS SDK's usual configuration: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws.\n" +
-        "Audit events go to stderr as JSON lines (or to --audit-log FILE).\n" +
-        EXIT_STATUS,
     )
     .action(
       async (
@@ -60,7 +60,14 @@ export function registerRotation(program: Command, io: CliIO, setExit: (code: nu
         setExit(await rotateCommand(ref, options, io));
       },
     );
-  program
+  describeCommand(rotate, {
+    about:
+      "Audit events go to stderr as JSON lines (or to --audit-log FILE). A failed step is retried\n" +
+      "(VAULTPILOT_RETRY_ATTEMPTS, VAULTPILOT_RETRY_DELAY_MS), then rolled back.",
+    aws: AWS,
+    exits: ROTATION_EXITS,
+  });
+  const versions = program
     .command("versions")
     .description("List a secret's versions with their stages and dates (never the values).")
     .argument("<tenant/secret>", "the secret, as <tenant>/<name>")
@@ -77,7 +84,15 @@ export function registerRotation(program: Command, io: CliIO, setExit: (code: nu
       const { versionsCommand } = await import("./versions.js");
       setExit(await versionsCommand(ref, options, io));
     });
-  program
+  describeCommand(versions, {
+    aws: AWS,
+    exits: {
+      clean: "listed",
+      findings: "the secret is not in Secrets Manager",
+      failed: "could not run: usage error, the secret cannot be read (credentials, endpoint)",
+    },
+  });
+  const rollback = program
     .command("rollback")
     .description(
       "Put AWSCURRENT (and a database password) back on an earlier version, AWSPREVIOUS by default.",
@@ -88,7 +103,6 @@ export function registerRotation(program: Command, io: CliIO, setExit: (code: nu
     .option("--no-reload", "do not reload the consumers")
     .option(...QUIET)
     .option(...AUDIT_LOG)
-    .addHelpText("after", `\n${EXIT_STATUS}`)
     .action(
       async (
         ref: string,
@@ -104,4 +118,9 @@ export function registerRotation(program: Command, io: CliIO, setExit: (code: nu
         setExit(await rollbackCommand(ref, options, io));
       },
     );
+  describeCommand(rollback, {
+    about: "Audit events as for rotate.",
+    aws: AWS,
+    exits: ROTATION_EXITS,
+  });
 }

@@ -12,14 +12,14 @@ import type { RuntimeOptions } from "../../components/rotation/runtime.js";
 import { isCrashPoint, type CrashPoint } from "../../components/rotation/engine.js";
 import { validatePolicies } from "../../program/validate.js";
 import { policyDirectory } from "../policy-directory.js";
-import { UsageError, type CliIO } from "../io.js";
+import { EXIT, UsageError, type CliIO } from "../io.js";
 
 /**
  * `rotate` and `rollback` found another run holding the claim on the secret and changed nothing:
  * try again later. 75 is EX_TEMPFAIL of sysexits.h ("a temporary failure; the user is invited to
  * retry"), so schedulers and scripts can tell it from a failure.
  */
-export const EXIT_BUSY = 75;
+export const EXIT_BUSY = EXIT.busy;
 
 /** What rotate, rollback and versions share: where audit lines go, and how loud to be. */
 export interface OutputOptions {

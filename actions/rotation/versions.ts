@@ -48,7 +48,7 @@ export async function versionsCommand(
       return EXIT.findings;
     }
     io.stderr(`vaultpilot: cannot list the versions of ${target.secretId}: ${oneLine(error)}\n`);
-    return EXIT.findings;
+    return EXIT.failed;
   } finally {
     clients.destroy();
   }

@@ -1,7 +1,8 @@
 import { hasErrors } from "../../program/diagnostics.js";
 import type { PolicyModel, Tenant } from "../../program/model.js";
 import { validatePolicies } from "../../program/validate.js";
-import { EXIT, useColor, type CliIO } from "../io.js";
+import { EXIT, type CliIO } from "../io.js";
+import { useColor } from "../terminal.js";
 import { policyDirectory } from "../policy-directory.js";
 import { formatText } from "./formats/text.js";
 

@@ -8,9 +8,10 @@ export interface PolicyFile {
   readonly relative: string;
 }
 
-const POLICY_FILE = /\.ya?ml$/i;
+/** The names of policy files. */
+export const POLICY_FILE = /\.ya?ml$/i;
 /** Folders that never hold policies: version control, dependencies, hidden tooling. */
-const SKIPPED_FOLDER = /^(\.|node_modules$)/;
+export const SKIPPED_FOLDER = /^(\.|node_modules$)/;
 
 /**
  * Every `*.yaml` / `*.yml` below `root`, in a stable order (names compared by code point,

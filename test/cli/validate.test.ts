@@ -195,6 +195,39 @@ describe("vaultpilot validate --format github", () => {
     expect((await validate("clean", "-f", "github")).stdout).toBe("");
   });
 
+  it("annotates 10 per severity, then says in a notice how many were not shown and where they are", () => {
+    const diagnostic = (severity: "error" | "warning", line: number) => ({
+      file: "a.yaml",
+      line,
+      column: 1,
+      severity,
+      rule: "schema",
+      message: `problem ${line}`,
+    });
+    const diagnostics = [
+      ...Array.from({ length: 12 }, (_, i) => diagnostic("error", i + 1)),
+      ...Array.from({ length: 11 }, (_, i) => diagnostic("warning", 100 + i)),
+    ];
+
+    const lines = formatGithub({ diagnostics }, (f) => `policies/${f}`)
+      .trimEnd()
+      .split("\n");
+
+    expect(lines.filter((l) => l.startsWith("::error "))).toHaveLength(10);
+    expect(lines.filter((l) => l.startsWith("::warning "))).toHaveLength(10);
+    expect(lines.filter((l) => l.startsWith("::notice "))).toEqual([
+      "::notice title=vaultpilot%3A more problems than annotations::2 errors and 1 warning not shown as annotations: GitHub shows 10 per severity in a step. The full list is below in this step's log, and in code scanning where the SARIF output (vaultpilot validate --format sarif) is uploaded.",
+    ]);
+    expect(lines.slice(-3)).toEqual([
+      "policies/a.yaml:11:1  error  schema  problem 11",
+      "policies/a.yaml:12:1  error  schema  problem 12",
+      "policies/a.yaml:110:1  warning  schema  problem 110",
+    ]);
+    expect(formatGithub({ diagnostics: diagnostics.slice(0, 10) }, (f) => f)).not.toContain(
+      "::notice",
+    );
+  });
+
   it("escapes %, CR and LF in data, and also : and , in properties, as @actions/core does", () => {
     expect(escapeData("100% done\r\nnext: a, b")).toBe("100%25 done%0D%0Anext: a, b");
     expect(escapeProperty("a:b,c%\n")).toBe("a%3Ab%2Cc%25%0A");
@@ -435,7 +468,7 @@ describe("vaultpilot --help", () => {
       '(choices: "text", "json", "github", "sarif", default: "text")',
     );
     expect(stdout).toContain(
-      "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.",
+      "Exit status:\n  0  no errors (warnings allowed)\n  1  errors found\n  2  could not run: usage error,",
     );
   });
 });

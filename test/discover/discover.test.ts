@@ -186,11 +186,11 @@ describe("vaultpilot discover", () => {
     expect(readdirSync(target)).toEqual([]);
   });
 
-  test("exits 1 with one line when the endpoint is unreachable", async () => {
+  test("exits 2 with one line when the endpoint is unreachable", async () => {
     const run = await runCli(["discover", "--out", out], {
       env: { ...motoEnv("http://127.0.0.1:9"), AWS_MAX_ATTEMPTS: "1" },
     });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /^vaultpilot discover: cannot identify the account: endpoint unreachable/,
     );

@@ -179,7 +179,7 @@ describe("vaultpilot drift-issue", () => {
         env: { GITHUB_API_URL: server.url },
       },
     );
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toBe("vaultpilot drift-issue: GITHUB_TOKEN is not set\n");
     const refused = await runCli(
       ["drift-issue", "--stack", "prod", "--result", file, "--repo", "octo/infra"],
@@ -187,7 +187,7 @@ describe("vaultpilot drift-issue", () => {
         env: { GITHUB_API_URL: server.url, GITHUB_TOKEN: "revoked" },
       },
     );
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(
       /^vaultpilot drift-issue: GitHub API failed \(HTTP 401\): Bad credentials.*\n$/,
     );

@@ -96,7 +96,7 @@ describe("vaultpilot drift against what the program deploys", () => {
       check: "rotation-enabled",
       severity: "error",
     });
-    expect(code).toBe(2);
+    expect(code).toBe(1);
   });
 
   test("reports a secret switched to another key as one secret-key error", async () => {
@@ -113,7 +113,7 @@ describe("vaultpilot drift against what the program deploys", () => {
       severity: "error",
     });
     expect(json!.findings[0]!.actual).toBe(KeyMetadata!.Arn);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
   });
 
   test("reports a removed tag as one secret-tags warning", async () => {
@@ -129,7 +129,7 @@ describe("vaultpilot drift against what the program deploys", () => {
       severity: "warning",
     });
     expect(json!.findings[0]!.actual).toBe("vaultpilot:schedule missing");
-    expect(code).toBe(2);
+    expect(code).toBe(1);
   });
 
   test("reports a deleted secret as one secret-exists error", async () => {
@@ -145,7 +145,7 @@ describe("vaultpilot drift against what the program deploys", () => {
       severity: "error",
     });
     expect(json!.findings[0]!.actual).toBe("missing");
-    expect(code).toBe(2);
+    expect(code).toBe(1);
   });
 
   test("reports a secret scheduled for deletion as one secret-exists error", async () => {
@@ -175,7 +175,7 @@ describe("vaultpilot drift against what the program deploys", () => {
       check: "key-pending-deletion",
       severity: "error",
     });
-    expect(code).toBe(2);
+    expect(code).toBe(1);
   });
 
   test("reports a secret no policy declares as one unmanaged-secret warning", async () => {
@@ -194,7 +194,7 @@ describe("vaultpilot drift against what the program deploys", () => {
       check: "unmanaged-secret",
       severity: "warning",
     });
-    expect(code).toBe(2);
+    expect(code).toBe(1);
   });
 
   test("reports an AWSPENDING version older than --stuck-after as one rotation-stuck error", async () => {
@@ -218,7 +218,7 @@ describe("vaultpilot drift against what the program deploys", () => {
       check: "rotation-stuck",
       severity: "error",
     });
-    expect(later.code).toBe(2);
+    expect(later.code).toBe(1);
   });
 
   test("reports exactly the rotations older than schedule + window + grace as rotation-overdue errors", async () => {
@@ -256,7 +256,7 @@ describe("vaultpilot drift against what the program deploys", () => {
     // Then exactly those are overdue, and nothing else is reported
     expect(json!.findings.every((f) => f.check === "rotation-overdue")).toBe(true);
     expect(json!.findings.map((f) => f.resource).sort()).toEqual(overdue);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
   });
 
   test("--deep reports a secret whose resource policy was removed, which the default run does not check", async () => {
@@ -270,7 +270,7 @@ describe("vaultpilot drift against what the program deploys", () => {
       check: "secret-resource-policy",
       severity: "warning",
     });
-    expect(code).toBe(2);
+    expect(code).toBe(1);
   });
 
   test("--stack checks only the tenants its Pulumi.<stack>.yaml selects", async () => {
@@ -290,19 +290,19 @@ describe("vaultpilot drift against what the program deploys", () => {
       const run = await runCli(["drift", "policies", "--deep", "--format", format], {
         env: motoEnv(moto.endpoint),
       });
-      expect(run.code).toBe(2);
+      expect(run.code).toBe(1);
       expect(run.stdout + run.stderr).not.toContain(CANARY);
     }
   });
 
-  test("exits 1 with one line when moto refuses the credentials", async () => {
+  test("exits 2 with one line when moto refuses the credentials", async () => {
     await fetch(`${moto.endpoint}/moto-api/reset-auth`, { method: "POST", body: "0" });
     try {
       const { code, stdout, stderr } = await drift([], {
         AWS_ACCESS_KEY_ID: "AKIAWRONGWRONGWRONG1",
         AWS_SECRET_ACCESS_KEY: "wrong",
       });
-      expect(code).toBe(1);
+      expect(code).toBe(2);
       expect(stdout).toBe("");
       expect(stderr.trimEnd().split("\n")).toHaveLength(1);
       expect(stderr).toMatch(
@@ -313,12 +313,12 @@ describe("vaultpilot drift against what the program deploys", () => {
     }
   });
 
-  test("exits 1 with one line when the endpoint is unreachable", async () => {
+  test("exits 2 with one line when the endpoint is unreachable", async () => {
     const port = await freePort();
     const { code, stdout, stderr } = await drift(["--concurrency", "2"], {
       AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
     });
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(stderr).toMatch(
@@ -326,7 +326,7 @@ describe("vaultpilot drift against what the program deploys", () => {
     );
   });
 
-  test("exits 1, not 0, when the policies do not validate", async () => {
+  test("exits 2, not 0, when the policies do not validate", async () => {
     const tree = policyTree({
       "bad.yaml": "apiVersion: vaultpilot.dev/v1\nkind: Tenant\nmetadata: { name: x }\n",
     });
@@ -334,7 +334,7 @@ describe("vaultpilot drift against what the program deploys", () => {
       const { code, stdout, stderr } = await runCli(["drift", tree.dir, "--format", "json"], {
         env: motoEnv(moto.endpoint),
       });
-      expect(code).toBe(1);
+      expect(code).toBe(2);
       expect(stdout).toBe("");
       expect(stderr).toMatch(
         /^vaultpilot drift: could not check: the policies in .* have \d+ error\(s\); run vaultpilot validate/,
@@ -425,7 +425,9 @@ describe("vaultpilot drift --help", () => {
     expect(help.stdout).toContain(
       "--deep adds one call per secret: its resource policy must deny other tenants.",
     );
-    expect(help.stdout).toContain("Exit status: 0 no drift, 2 drift found, 1 could not check");
+    expect(help.stdout).toContain(
+      "Exit status:\n  0  no drift\n  1  drift found\n  2  could not check:",
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Finding } from "../checks.js";
 import type { DriftResult } from "../result.js";
-import { plural } from "./text.js";
+import { plural } from "../../terminal.js";
 
 /** GitHub refuses an issue body over 65,536 characters; leave room for the marker. */
 export const MARKDOWN_LIMIT = 60_000;

@@ -1,21 +1,16 @@
-import type { Log, ReportingDescriptor, Result } from "sarif";
 import { CHECKS, type CheckId } from "../checks.js";
 import type { DriftResult, Locate } from "../result.js";
+import { formatSarifLog, type SarifRule } from "../../sarif.js";
 
 const INFORMATION_URI = "https://vaultpilot.dev/docs/drift";
 
-export function driftRules(): ReportingDescriptor[] {
+/** Every drift check, as SARIF rules. */
+export function driftRules(): SarifRule[] {
   return (Object.entries(CHECKS) as [CheckId, (typeof CHECKS)[CheckId]][]).map(([id, check]) => ({
     id,
-    name: id.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
-    shortDescription: { text: check.description },
-    fullDescription: { text: check.description },
-    helpUri: `${INFORMATION_URI}#${id}`,
-    help: {
-      text: `${check.description} Fix the cloud resource (or run pulumi up), or change the policy.`,
-      markdown: `**${id}**: ${check.description} Fix the cloud resource (or run \`pulumi up\`), or change the policy.`,
-    },
-    defaultConfiguration: { level: check.severity },
+    description: check.description,
+    help: "Fix the cloud resource (or run pulumi up), or change the policy.",
+    level: check.severity,
   }));
 }
 
@@ -25,37 +20,18 @@ export function driftRules(): ReportingDescriptor[] {
  * secret no policy declares.
  */
 export function formatSarif(result: DriftResult, locate: Locate, fallbackUri: string): string {
-  const rules = driftRules();
-  const index = new Map(rules.map((rule, i) => [rule.id, i]));
-  const results: Result[] = result.findings.map((f) => {
-    const where = locate(f);
-    return {
-      ruleId: f.check,
-      ruleIndex: index.get(f.check) ?? -1,
+  return formatSarifLog({
+    tool: "VaultPilot drift",
+    informationUri: INFORMATION_URI,
+    category: `vaultpilot/drift/${result.summary.stack ?? "all"}/`,
+    rules: driftRules(),
+    findings: result.findings.map((f) => ({
+      rule: f.check,
       level: f.severity,
-      message: { text: `${f.tenant} ${f.resource}: expected ${f.expected}; found ${f.actual}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: where?.file ?? fallbackUri, uriBaseId: "%SRCROOT%" },
-            region: { startLine: where?.line ?? 1, startColumn: where?.column ?? 1 },
-          },
-          logicalLocations: [{ name: f.resource, fullyQualifiedName: `${f.tenant}/${f.resource}` }],
-        },
-      ],
-      partialFingerprints: { vaultpilotDrift: `${f.tenant}/${f.resource}/${f.check}` },
-    };
+      message: `${f.tenant} ${f.resource}: expected ${f.expected}; found ${f.actual}`,
+      place: locate(f) ?? { file: fallbackUri, line: 1, column: 1 },
+      resource: { name: f.resource, fullyQualifiedName: `${f.tenant}/${f.resource}` },
+      fingerprints: { vaultpilotDrift: `${f.tenant}/${f.resource}/${f.check}` },
+    })),
   });
-  const log: Log = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: { driver: { name: "VaultPilot drift", informationUri: INFORMATION_URI, rules } },
-        automationDetails: { id: `vaultpilot/drift/${result.summary.stack ?? "all"}/` },
-        results,
-      },
-    ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
 }
