@@ -63,7 +63,7 @@ async function drift(args: string[] = [], env: Record<string, string> = {}) {
   const run = await runCli(["drift", "policies", "--format", "json", ...args], {
     env: { ...motoEnv(moto.endpoint), ...env },
   });
-  return { ...run, json: run.code === 1 ? undefined : (JSON.parse(run.stdout) as DriftJson) };
+  return { ...run, json: run.code === 2 ? undefined : (JSON.parse(run.stdout) as DriftJson) };
 }
 
 function only(json: DriftJson | undefined) {
