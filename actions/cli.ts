@@ -4,6 +4,7 @@ import { EXIT, OutputError, UsageError, type CliIO } from "./io.js";
 import { registerDiscover } from "./discover/command.js";
 import { registerDrift } from "./drift/command.js";
 import { registerRotation } from "./rotation/command.js";
+import { registerSecret } from "./secret/command.js";
 import { registerPlan, registerStacks } from "./plan/command.js";
 import { registerSummary } from "./validate/summary-command.js";
 import { registerValidate } from "./validate/command.js";
@@ -25,6 +26,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerPlan,
   registerStacks,
   registerRotation,
+  registerSecret,
   registerDrift,
   registerDiscover,
 ];

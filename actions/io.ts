@@ -9,6 +9,8 @@ export interface CliIO {
   readonly isTTY: boolean;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** All of standard input, for commands that read a secret from it. @default - process.stdin */
+  readonly stdin?: () => Promise<string>;
 }
 
 /**

@@ -101,6 +101,14 @@ export function rotationConfigFor(
     ...(secret.connection && {
       strategy: secret.connection.strategy,
       tls: secret.connection.tls,
+      connection: {
+        host: secret.connection.host,
+        port: secret.connection.port,
+        ...(secret.connection.database !== undefined && {
+          database: secret.connection.database,
+        }),
+        username: secret.connection.username,
+      },
     }),
     ...(secret.password && { password: secret.password }),
     reload,

@@ -92,6 +92,10 @@ const CASES: Record<
     { argv: () => ["rotate", "acme/orders-db", "-p", empty.dir], code: EXIT.failed },
     { argv: () => ["rotate", "not-a-ref"], code: EXIT.failed },
   ],
+  secret: [
+    { argv: () => ["secret", "init", "acme/orders-db", "-p", empty.dir], code: EXIT.failed },
+    { argv: () => ["secret", "init", "not-a-ref"], code: EXIT.failed },
+  ],
   versions: [{ argv: () => ["versions", "acme/orders-db"], env: UNREACHABLE, code: EXIT.failed }],
   rollback: [{ argv: () => ["rollback", "acme/orders-db", "-p", empty.dir], code: EXIT.failed }],
   drift: [

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -8,12 +7,15 @@ import {
 import { CreateFunctionCommand, GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startPostgres, type DatabaseServer } from "../support/databases.js";
+import { examplePoliciesAt } from "../support/example-policies.js";
 import { runCli } from "../support/cli.js";
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from "../support/moto.js";
 import { CANARY, RotationHarness } from "./harness.js";
 
-const POLICIES = join(import.meta.dirname, "..", "..", "policies");
 let moto: MotoServer;
+/** The example policies, with acme/orders-db's connection naming this file's postgres. */
+let policies: ReturnType<typeof examplePoliciesAt>;
+let POLICIES: string;
 let db: DatabaseServer;
 let harness: RotationHarness;
 let env: Record<string, string>;
@@ -21,11 +23,16 @@ let env: Record<string, string>;
 beforeAll(async () => {
   [moto, db] = await Promise.all([startMoto({ awsRules: true }), startPostgres()]);
   harness = new RotationHarness(moto);
+  policies = examplePoliciesAt({
+    "acme/orders-db": { host: db.host, port: db.port, database: "postgres" },
+  });
+  POLICIES = policies.dir;
 });
 
 afterAll(async () => {
   await harness?.close();
   await Promise.all([moto?.stop(), db?.stop()]);
+  policies?.remove();
 });
 
 beforeEach(async () => {

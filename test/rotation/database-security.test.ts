@@ -6,7 +6,7 @@ import type { SecretRotationConfig } from "../../components/rotation/config.js";
 import { STEPS } from "../../components/rotation/engine.js";
 import { startMariadb, startPostgres, type DatabaseServer } from "../support/databases.js";
 import { startMoto, type MotoServer } from "../support/moto.js";
-import { RotationHarness } from "./harness.js";
+import { awsStages, RotationHarness } from "./harness.js";
 
 // Servers that log every statement: postgres log_statement = 'all', MariaDB's general query log.
 let moto: MotoServer;
@@ -345,5 +345,86 @@ describe("mysql alternating users stay equivalent", () => {
     await harness.runSteps("acme/orders-db", config, await harness.startRotation("acme/orders-db"));
 
     expect(await grantsOf("legacy_clone")).toEqual(await grantsOf("legacy"));
+  });
+});
+
+describe("the policy's connection is authoritative", () => {
+  it.each([
+    [
+      "host",
+      { host: "db.example.internal" },
+      `"host" is "127.0.0.1" but the policy's connection.host is "db.example.internal"`,
+    ],
+    ["port", { port: 1 }, `but the policy's connection.port is 1`],
+    [
+      "database",
+      { database: "orders" },
+      `"dbname" is "postgres" but the policy's connection.database is "orders"`,
+    ],
+    [
+      "username",
+      { username: "someone" },
+      `"username" is "held" but the policy's connection.username is "someone"`,
+    ],
+  ])(
+    "refuses, changing nothing and naming both values, when the value's %s differs",
+    async (_field, override, message) => {
+      const db = servers.postgres;
+      await db.createUser("held", "held-password");
+      const value = {
+        engine: "postgres",
+        host: db.host,
+        port: db.port,
+        username: "held",
+        password: "held-password",
+        dbname: "postgres",
+      };
+      await harness.createSecret("acme/orders-db", value);
+      const before = await harness.stages("acme/orders-db");
+      const config: SecretRotationConfig = {
+        tenant: "acme",
+        name: "orders-db",
+        type: "postgres",
+        strategy: "single",
+        connection: {
+          host: db.host,
+          port: db.port,
+          database: "postgres",
+          username: "held",
+          ...override,
+        },
+      };
+
+      const failed = await harness
+        .engine("acme/orders-db", config)
+        .rotate()
+        .then(
+          () => undefined,
+          (error: Error) => error,
+        );
+
+      expect(failed?.message).toContain(message);
+      expect(failed?.message).toContain("nothing was changed");
+      expect(awsStages(await harness.stages("acme/orders-db"))).toEqual(awsStages(before));
+      expect(await db.canLogin("held", "held-password")).toBe(true);
+    },
+  );
+
+  it("accepts <username>_clone as the value's user with alternating users, and no other", async () => {
+    const { config } = await alternatingSecret("postgres", "pair");
+    await harness.runSteps("acme/orders-db", config, await harness.startRotation("acme/orders-db"));
+    expect((await current()).username).toBe("pair_clone");
+
+    const other = { ...config, connection: { ...config.connection!, username: "other" } };
+    const failed = await harness
+      .runSteps("acme/orders-db", other, await harness.startRotation("acme/orders-db"))
+      .then(
+        () => undefined,
+        (error: Error) => error,
+      );
+
+    expect(failed?.message).toContain(
+      `"username" is "pair_clone" but the policy's connection.username is "other" (with alternating users, "other" or "other_clone"); nothing was changed`,
+    );
   });
 });

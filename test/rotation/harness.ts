@@ -166,3 +166,15 @@ export class RotationHarness {
 
 /** A password no output may ever contain. */
 export const CANARY = 'CANARY-it\'s "quoted" \\ back%slash-7f3a9c';
+
+/**
+ * Only Secrets Manager's own labels (AWSCURRENT, AWSPENDING, AWSPREVIOUS) of `stages`: what a
+ * rotation that changed nothing leaves as it found them (a run's claim marker may remain).
+ */
+export function awsStages(stages: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(stages)
+      .map(([version, labels]) => [version, labels.filter((l) => l.startsWith("AWS"))] as const)
+      .filter(([, labels]) => labels.length > 0),
+  );
+}

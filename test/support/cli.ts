@@ -9,7 +9,13 @@ export interface CliRun {
 /** Runs the CLI in-process, capturing what it writes. */
 export async function runCli(
   argv: readonly string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; isTTY?: boolean } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    isTTY?: boolean;
+    /** Standard input's whole text. @default - none: reading it fails the test */
+    stdin?: string;
+  } = {},
 ): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
@@ -23,6 +29,10 @@ export async function runCli(
     isTTY: options.isTTY ?? false,
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
+    stdin: async () => {
+      if (options.stdin === undefined) throw new Error("this test gives the command no stdin");
+      return options.stdin;
+    },
   });
   return { code, stdout, stderr };
 }

@@ -133,11 +133,16 @@ export function checkAgainstPolicy(
   if (c.port !== policy.port) throw differ("port", "port", c.port, policy.port);
   if (valueDatabase !== policy.database)
     throw differ("database", "dbname", valueDatabase, policy.database);
-  const users = alternating(context)
-    ? [policy.username, `${policy.username}${CLONE_SUFFIX}`]
-    : [policy.username];
-  if (!users.includes(c.username))
-    throw differ("username", "username", c.username, users.join(" or "));
+  const clone = `${policy.username}${CLONE_SUFFIX}`;
+  if (c.username !== policy.username && !(alternating(context) && c.username === clone)) {
+    const error = differ("username", "username", c.username, policy.username);
+    if (alternating(context))
+      error.message = error.message.replace(
+        "; nothing",
+        ` (with alternating users, "${policy.username}" or "${clone}"); nothing`,
+      );
+    throw error;
+  }
 }
 
 /** Tries to log in; undefined when the credentials are refused or the server is unreachable. */
