@@ -6,7 +6,7 @@ import type { CliIO } from "../io.js";
 const INIT_EXITS: ExitHelp = {
   clean: "written",
   findings:
-    "nothing written: the secret already has a value (see --force), or it or its master secret is not in Secrets Manager",
+    "nothing written: a value exists (use --force), or the secret or its master is not deployed",
   failed: cannotRun(
     "the secret is not a postgres or mysql secret of the policies, standard input is empty, the policies do not validate, AWS cannot be reached",
   ),
