@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerAudit } from "./audit/command.js";
 import { markRequiredOptions } from "./help.js";
 import { EXIT, OutputError, UsageError, type CliIO } from "./io.js";
 import { registerDiscover } from "./discover/command.js";
@@ -29,6 +30,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerSecret,
   registerDrift,
   registerDiscover,
+  registerAudit,
 ];
 
 /**
