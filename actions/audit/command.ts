@@ -10,7 +10,8 @@ export interface AuditExportOptions {
   readonly policies?: string;
   readonly format: string;
   readonly out?: string;
-  readonly upload?: string;
+  /** An s3:// URL, or true: the stack's archive bucket, exports/<stack>/<from>_<to>/. */
+  readonly upload?: string | true;
   readonly trail?: string;
   readonly signingKey?: string;
   readonly regions?: string;
@@ -61,8 +62,8 @@ export function registerAudit(program: Command, io: CliIO, setExit: (code: numbe
     )
     .option("-o, --out <dir>", "where to write (default: audit-<tenant|stack|all>-<from>-<to>)")
     .option(
-      "--upload <s3url>",
-      "also upload the files to s3://bucket/prefix (the AuditArchive bucket)",
+      "--upload [s3url]",
+      "also upload the files to s3://bucket/prefix; without a URL, to the stack's AuditArchive bucket under exports/<stack>/<from>_<to>/",
     )
     .addOption(
       new Option(

@@ -99,9 +99,18 @@ async function exportWith(
   const trail = trailUrl ? parseS3Url(trailUrl) : undefined;
   if (trailUrl && !trail)
     throw new UsageError(`--trail must be s3://bucket or s3://bucket/prefix, got "${trailUrl}"`);
-  const upload = options.upload ? parseS3Url(options.upload) : undefined;
-  if (options.upload && !upload)
-    throw new UsageError(`--upload must be s3://bucket/prefix, got "${options.upload}"`);
+  if (options.upload === true && !audit) {
+    throw new UsageError(
+      "--upload without a URL needs --stack (its archive bucket); or give --upload s3://bucket/prefix",
+    );
+  }
+  const uploadUrl =
+    options.upload === true
+      ? `s3://${audit!.bucketName}/exports/${options.stack}/${period.from}_${period.to}/`
+      : options.upload;
+  const upload = uploadUrl ? parseS3Url(uploadUrl) : undefined;
+  if (uploadUrl && !upload)
+    throw new UsageError(`--upload must be s3://bucket/prefix, got "${uploadUrl}"`);
   const signingKey =
     options.signingKey ?? (options.stack ? auditSigningKeyAlias(options.stack) : undefined);
   if (!signingKey) {
@@ -176,7 +185,7 @@ async function exportWith(
     } catch (error) {
       io.stdout(summaryText(manifest, { files: shown }));
       io.stderr(
-        `vaultpilot audit export: the export is in ${relative(io.cwd, outDir) || "."}, but uploading it to ${options.upload} failed: ${reason(error)}\n`,
+        `vaultpilot audit export: the export is in ${relative(io.cwd, outDir) || "."}, but uploading it to ${uploadUrl} failed: ${reason(error)}\n`,
       );
       return AUDIT_EXIT.failed;
     }

@@ -1,3 +1,4 @@
+import { AUDIT_TRAIL_PREFIX, auditSigningKeyAlias } from "../../cloud/aws/audit-naming.js";
 import { StackConfigError, type ConfigLookup } from "./settings.js";
 
 /**
@@ -31,11 +32,7 @@ export interface Retention {
   readonly days?: number;
 }
 
-/** The prefix the archive's own trail writes under, in the archive bucket. */
-export const ARCHIVE_TRAIL_PREFIX = "cloudtrail";
-
-/** The manifest signing key's alias. */
-export const auditSigningKeyAlias = (stack: string) => `alias/vaultpilot/audit/${stack}`;
+export { auditSigningKeyAlias };
 
 export function readAuditSettings(stack: string, get: ConfigLookup): AuditSettings {
   const fail = (key: string, found: unknown, what: string): never => {
@@ -95,7 +92,7 @@ export function readAuditSettings(stack: string, get: ConfigLookup): AuditSettin
   const trail = bool("vaultpilot:auditTrail");
   const trailLocation =
     text("vaultpilot:auditTrailBucket") ??
-    (trail ? `s3://${bucketName}/${ARCHIVE_TRAIL_PREFIX}` : undefined);
+    (trail ? `s3://${bucketName}/${AUDIT_TRAIL_PREFIX}` : undefined);
   if (trailLocation && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(trailLocation)) {
     fail(
       "vaultpilot:auditTrailBucket",

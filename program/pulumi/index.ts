@@ -4,6 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { resolve } from "node:path";
 import { validatePolicies } from "../validate.js";
+import { createAuditArchive } from "./audit-archive.js";
+import { readAuditSettings } from "./audit-settings.js";
 import { readStackSettings, selectTenants, type ConfigLookup } from "./settings.js";
 import { createStackResources } from "./stack.js";
 
@@ -36,3 +38,12 @@ const resources = createStackResources(tenants, settings, {
 });
 export const tenantKeys = Object.fromEntries(resources.map((r) => [r.tenant, r.key.keyArn]));
 export const alarmTopics = Object.fromEntries(resources.map((r) => [r.tenant, r.alarms.topicArn]));
+
+// The audit archive is the stack's, not a tenant's: made once, with the stack's default provider.
+const archive = createAuditArchive(
+  pulumi.getStack(),
+  settings.region,
+  readAuditSettings(pulumi.getStack(), lookup),
+);
+export const auditArchiveBucket = archive?.bucketName;
+export const auditSigningKeyArn = archive?.signingKeyArn;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { runCli } from "../support/cli.js";
 import { startMoto, type MotoServer } from "../support/moto.js";
-import { GetPublicKeyCommand } from "@aws-sdk/client-kms";
+import { CreateAliasCommand, GetPublicKeyCommand } from "@aws-sdk/client-kms";
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -583,5 +583,66 @@ describe("audit export --upload", () => {
       new GetObjectCommand({ Bucket: "audit-archive", Key: "test/2026-11/events.jsonl" }),
     );
     expect((await body.Body!.transformToString()).split("\n").length).toBeGreaterThan(5);
+  });
+});
+
+describe("audit export --stack", () => {
+  test("takes the stack's tenants, signing key alias, trail bucket, mask fields and archive bucket (--upload alone)", async () => {
+    await s.kms.send(
+      new CreateAliasCommand({
+        AliasName: "alias/vaultpilot/audit/test",
+        TargetKeyId: s.signingKeyArn,
+      }),
+    );
+    await s.s3.send(
+      new CreateBucketCommand({ Bucket: "audit-archive", ObjectLockEnabledForBucket: true }),
+    );
+    await s.s3.send(
+      new PutObjectLockConfigurationCommand({
+        Bucket: "audit-archive",
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: "Enabled",
+          Rule: { DefaultRetention: { Mode: "COMPLIANCE", Years: 7 } },
+        },
+      }),
+    );
+    writeFileSync(
+      join(work, "Pulumi.test.yaml"),
+      [
+        "config:",
+        `  vaultpilot:policyDir: ${s.dir}`,
+        "  vaultpilot:tenants: [acme]",
+        "  vaultpilot:auditArchive: true",
+        "  vaultpilot:auditBucketName: audit-archive",
+        "  vaultpilot:auditExportRoleArn: arn:aws:iam::123456789012:role/audit-export",
+        "  vaultpilot:auditTrailBucket: s3://trail-bucket",
+        "  vaultpilot:auditMaskFields: [apiToken]",
+        "",
+      ].join("\n"),
+    );
+    const run = await runCli(
+      [
+        "audit",
+        "export",
+        "--stack",
+        "test",
+        "--from",
+        s.period.from,
+        "--to",
+        s.period.to,
+        "--cloudtrail-public-keys",
+        s.keyFile,
+        "--upload",
+        "--out",
+        "out",
+      ],
+      { env: s.env, cwd: work },
+    );
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.stdout).toContain("stack test, tenant acme");
+    const prefix = `s3://audit-archive/exports/test/${s.period.from}_${s.period.to}`;
+    expect(run.stdout).toContain(`uploaded ${prefix}/manifest.json (Object Lock COMPLIANCE until`);
+    expect(allText(join(work, "out"))).not.toContain(CANARY);
+    expect((await runCli(["audit", "verify", prefix], { env: s.env })).code).toBe(0);
   });
 });
