@@ -64,12 +64,12 @@ spec: { plan: enterprise, aws: { account: "${ACCOUNT}", region: us-east-1 } }
 ---
 apiVersion: vaultpilot.dev/v1
 kind: Secret
-metadata: { name: db, tenant: ${t} }
-spec: { type: generic, schedule: monthly, consumers: [api] }
+metadata: { name: main-db, tenant: ${t} }
+spec: { type: generic, schedule: monthly, consumers: [api-svc] }
 ---
 apiVersion: vaultpilot.dev/v1
 kind: Service
-metadata: { name: api, tenant: ${t} }
+metadata: { name: api-svc, tenant: ${t} }
 spec: { runtime: ecs }
 `;
 }
@@ -135,7 +135,7 @@ async function seed(bucket, events) {
         .toISOString()
         .replace(/\.\d+Z$/, "Z");
       records.push(
-        `{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::${ACCOUNT}:assumed-role/app/${i}","accountId":"${ACCOUNT}"},"eventTime":"${time}","eventSource":"secretsmanager.amazonaws.com","eventName":"GetSecretValue","awsRegion":"us-east-1","sourceIPAddress":"10.0.${i % 250}.7","userAgent":"aws-sdk-js/3","requestParameters":{"secretId":"vaultpilot/${t}/db"},"responseElements":null,"requestID":"r-${made}","eventID":"e-${made}","readOnly":true,"eventType":"AwsApiCall","recipientAccountId":"${ACCOUNT}"}`,
+        `{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::${ACCOUNT}:assumed-role/app/${i}","accountId":"${ACCOUNT}"},"eventTime":"${time}","eventSource":"secretsmanager.amazonaws.com","eventName":"GetSecretValue","awsRegion":"us-east-1","sourceIPAddress":"10.0.${i % 250}.7","userAgent":"aws-sdk-js/3","requestParameters":{"secretId":"vaultpilot/${t}/main-db"},"responseElements":null,"requestID":"r-${made}","eventID":"e-${made}","readOnly":true,"eventType":"AwsApiCall","recipientAccountId":"${ACCOUNT}"}`,
       );
     }
     const json = `{"Records":[${records.join(",")}]}`;
@@ -158,8 +158,8 @@ async function seed(bucket, events) {
       ),
     );
     if (puts.length >= 16) await flush();
-    // Hourly digests, chained and signed as CloudTrail does.
-    if ((f + 1) % (60 / FILE_MINUTES) === 0) {
+    // Hourly digests, chained and signed as CloudTrail does (and one after the last file).
+    if ((f + 1) % (60 / FILE_MINUTES) === 0 || made >= events) {
       const end = new Date(delivered.getTime() + 60_000);
       const endText = end.toISOString().replace(/\.\d+Z$/, "Z");
       const dday = end.toISOString().slice(0, 10).replace(/-/g, "/");

@@ -78,8 +78,11 @@ async function exportWith(
     throw new UsageError(`policy directory "${relative(io.cwd, policyDir) || "."}" does not exist`);
   const validation = validatePolicies(policyDir);
   if (!validation.model) {
+    const first = validation.diagnostics.find((d) => d.severity === "error");
     throw new UsageError(
-      `the policies in ${relative(io.cwd, policyDir) || "."} do not validate; run vaultpilot validate`,
+      `the policies in ${relative(io.cwd, policyDir) || "."} do not validate` +
+        (first ? ` (${first.file}:${first.line}:${first.column} ${first.message})` : "") +
+        "; run vaultpilot validate",
     );
   }
   let tenants = validation.model.tenants.filter(
