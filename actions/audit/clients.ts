@@ -31,7 +31,8 @@ export class AuditClients {
       ...base,
       region: region ?? base.region ?? "us-east-1",
       ...(endpoint && { endpoint }),
-      maxAttempts: Number(this.env.VAULTPILOT_AWS_MAX_ATTEMPTS ?? 5),
+      // AWS_MAX_ATTEMPTS as the SDK reads it; 5 with adaptive retry otherwise.
+      maxAttempts: Number(this.env.AWS_MAX_ATTEMPTS ?? 5),
       retryMode: "adaptive",
     };
   }

@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
-import type { CliIO } from "../io.js";
+import { cannotRun, describeCommand } from "../help.js";
+import { EXIT, type CliIO } from "../io.js";
 
 export interface AuditExportOptions {
   readonly from?: string;
@@ -26,8 +27,29 @@ export interface AuditVerifyOptions {
   readonly format: "text" | "json";
 }
 
-/** audit export: 0 complete, 1 written with gaps in the evidence, 2 could not export. */
-export const AUDIT_EXIT = { clean: 0, findings: 1, failed: 2 } as const;
+/** audit export: 0 complete, 1 written with gaps in the evidence, 2 could not export (EXIT, io.ts). */
+export const AUDIT_EXIT = {
+  clean: EXIT.clean,
+  findings: EXIT.findings,
+  failed: EXIT.failed,
+} as const;
+
+const EXPORT_EXITS = {
+  clean: "exported, and every log file read was listed by a valid digest",
+  findings: "exported, with gaps in the evidence, each named in the manifest and the summary",
+  failed: cannotRun("credentials refused, endpoint unreachable, the manifest could not be signed"),
+};
+
+const EXPORT_ABOUT = `
+Sources: the trail's S3 bucket, listed by the period's day prefixes (AWSLogs/<account>/ and, for
+organization trails, AWSLogs/<o-id>/<account>/), each log file streamed through gunzip; digest
+files validated as CloudTrail documents (SHA-256 of each log file, the chain of digest signatures,
+RSA signatures with CloudTrail's public keys); and the rotation functions' log groups
+(/vaultpilot/<tenant>/rotation/*) through FilterLogEvents. LookupEvents is not used.
+
+Every line of events.jsonl carries the SHA-256 of the line before it; manifest.json (period,
+tenants, sources, digest results, problems, counts, hashes) is signed with KMS (RSASSA_PSS_SHA_256)
+into manifest.sig. Check it with \`vaultpilot audit verify\`.`;
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -37,7 +59,11 @@ export function registerAudit(program: Command, io: CliIO, setExit: (code: numbe
     .description(
       "Export a tenant's audit trail (CloudTrail and rotation logs), signed, and verify an export.",
     );
-  audit
+  describeCommand(audit, {
+    about: "Subcommands: `audit export` writes an export, `audit verify` checks one.",
+    exits: EXPORT_EXITS,
+  });
+  const exportCommand = audit
     .command("export")
     .description(
       "Export every event on the tenants' secrets, keys and roles over a period: hash-chained JSONL, CSV and a KMS-signed manifest.",
@@ -99,28 +125,16 @@ export function registerAudit(program: Command, io: CliIO, setExit: (code: numbe
         .default("text"),
     )
     .option("--concurrency <n>", "log files read at once", "8")
-    .addHelpText(
-      "after",
-      `
-Sources: the trail's S3 bucket, listed by the period's day prefixes (AWSLogs/<account>/ and, for
-organization trails, AWSLogs/<o-id>/<account>/), each log file streamed through gunzip; digest
-files validated as CloudTrail documents (SHA-256 of each log file, the chain of digest signatures,
-RSA signatures with CloudTrail's public keys); and the rotation functions' log groups
-(/vaultpilot/<tenant>/rotation/*) through FilterLogEvents. LookupEvents is not used.
-
-Every line of events.jsonl carries the SHA-256 of the line before it; manifest.json (period,
-tenants, sources, digest results, problems, counts, hashes) is signed with KMS (RSASSA_PSS_SHA_256)
-into manifest.sig. Check it with \`vaultpilot audit verify\`.
-
-Exit status: 0 exported with no gaps, 1 exported but the evidence has gaps (missing, altered or
-undigested log files, invalid digests, unreadable sources: each named in the manifest), 2 could
-not export.`,
-    )
     .action(async (options: AuditExportOptions) => {
       const { exportCommand } = await import("./export-command.js");
       setExit(await exportCommand(options, io));
     });
-  audit
+  describeCommand(exportCommand, {
+    about: EXPORT_ABOUT,
+    aws: { regions: "policies", serviceEndpoints: true },
+    exits: EXPORT_EXITS,
+  });
+  const verify = audit
     .command("verify")
     .description(
       "Check an export: the manifest's signature, every file's hash, and the JSONL's hash chain.",
@@ -135,12 +149,16 @@ not export.`,
         .choices(["text", "json"])
         .default("text"),
     )
-    .addHelpText(
-      "after",
-      "\nExit status: 0 intact, 1 broken (the first broken line or file is named), 2 could not check.",
-    )
     .action(async (where: string, options: AuditVerifyOptions) => {
       const { verifyCommand } = await import("./verify-command.js");
       setExit(await verifyCommand(where, options, io));
     });
+  describeCommand(verify, {
+    aws: { regions: "environment", serviceEndpoints: true },
+    exits: {
+      clean: "intact: the manifest's signature verifies, and every file and line matches it",
+      findings: "broken: the first changed line or file is named",
+      failed: cannotRun("no export there, KMS unreachable or refusing", { policies: false }),
+    },
+  });
 }

@@ -6,6 +6,7 @@ import { tenantSelected } from "../../program/pulumi/settings.js";
 import { validatePolicies } from "../../program/validate.js";
 import { keyAliasName } from "../../cloud/aws/naming.js";
 import { UsageError, type CliIO } from "../io.js";
+import { policyDirectory } from "../policy-directory.js";
 import { readStackFile } from "../plan/stack-files.js";
 import { AuditClients } from "./clients.js";
 import { parseS3Url } from "./cloudtrail/layout.js";
@@ -73,9 +74,7 @@ async function exportWith(
   }
   const stack = options.stack ? readStackFile(io.cwd, options.stack) : undefined;
   const audit = options.stack ? readStackAudit(io.cwd, options.stack) : undefined;
-  const policyDir = resolve(io.cwd, options.policies ?? stack?.policyDir ?? "policies");
-  if (!existsSync(policyDir))
-    throw new UsageError(`policy directory "${relative(io.cwd, policyDir) || "."}" does not exist`);
+  const policyDir = policyDirectory(io.cwd, options.policies ?? stack?.policyDir ?? "policies");
   const validation = validatePolicies(policyDir);
   if (!validation.model) {
     const first = validation.diagnostics.find((d) => d.severity === "error");

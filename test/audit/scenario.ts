@@ -385,7 +385,7 @@ export async function scenario(
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: "testing",
       AWS_SECRET_ACCESS_KEY: "testing",
-      VAULTPILOT_AWS_MAX_ATTEMPTS: "1",
+      AWS_MAX_ATTEMPTS: "1",
     },
     expectedIds,
     destroy() {

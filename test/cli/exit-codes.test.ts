@@ -105,6 +105,36 @@ const CASES: Record<
   "drift-issue": [
     { argv: () => ["drift-issue", "--stack", "dev", "--result", "r.json"], code: EXIT.failed },
   ],
+  audit: [
+    {
+      argv: () => [
+        "audit",
+        "export",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-31",
+        "-p",
+        empty.dir,
+      ],
+      code: EXIT.failed,
+    },
+    {
+      argv: () => [
+        "audit",
+        "export",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-31",
+        "-p",
+        valid.dir,
+      ],
+      env: UNREACHABLE,
+      code: EXIT.failed,
+    },
+    { argv: () => ["audit", "verify", join(valid.dir, "no-export")], code: EXIT.failed },
+  ],
   discover: [
     { argv: () => ["discover", "--out", join(valid.dir, "out")], env: UNREACHABLE, code: 2 },
     {
