@@ -12,6 +12,7 @@ import type {
 } from "./model.js";
 import { PLAN_LIMITS, rotationsPerMonth } from "./plans.js";
 import type { PolicyIndex } from "./policy-set.js";
+import { passwordPolicyFor } from "./password-defaults.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
 
@@ -117,9 +118,7 @@ function toConnection(document: SecretDocument): Mutable<SecretConnection> | und
 }
 
 function toPasswordPolicy(document: SecretDocument): PasswordPolicy | undefined {
-  if (document.spec.type === "aws-iam-key") return undefined;
-  const given = document.spec.password;
-  return { length: given?.length ?? 32, exclude: given?.exclude ?? "" };
+  return passwordPolicyFor(document.spec.type, document.spec.password);
 }
 
 function toReload(reload: ReloadSpec): ServiceReload | undefined {

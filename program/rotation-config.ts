@@ -31,7 +31,7 @@ export interface SecretRotationConfig {
   readonly connection?: DatabaseConnection;
   /** postgres and mysql only: how long a login may take before the database counts as down. @default 5000 */
   readonly connectTimeoutMs?: number;
-  /** @default { length: 32, exclude: "" } */
+  /** @default - the type's PASSWORD_DEFAULTS (program/password-defaults.ts) */
   readonly password?: { readonly length: number; readonly exclude: string };
   /** webhook only: how long the previous signing secret stays valid. @default 24 */
   readonly overlapHours?: number;

@@ -20,6 +20,7 @@ import {
   type Strategy,
   type StrategyContext,
 } from "./strategy.js";
+import { passwordPolicyFor } from "../../program/password-defaults.js";
 
 export const STEPS = ["createSecret", "setSecret", "testSecret", "finishSecret"] as const;
 export type Step = (typeof STEPS)[number];
@@ -534,10 +535,11 @@ export class RotationEngine {
   }
 
   private context(): StrategyContext {
-    const policy = this.config.password ?? { length: 32, exclude: "" };
+    const policy = this.config.password ?? passwordPolicyFor(this.config.type);
     return {
       config: this.config,
       password: async () => {
+        if (!policy) throw new Error(`${this.config.type} secrets have no drawn password`);
         const drawn = await this.store.randomPassword(policy);
         this.secrets.add(drawn);
         return drawn;
