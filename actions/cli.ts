@@ -7,6 +7,7 @@ import { registerDrift } from "./drift/command.js";
 import { registerRotation } from "./rotation/command.js";
 import { registerSecret } from "./secret/command.js";
 import { registerPlan, registerStacks } from "./plan/command.js";
+import { registerReport } from "./report/command.js";
 import { registerSummary } from "./validate/summary-command.js";
 import { registerValidate } from "./validate/command.js";
 
@@ -31,6 +32,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerDrift,
   registerDiscover,
   registerAudit,
+  registerReport,
 ];
 
 /**

@@ -113,6 +113,7 @@ function toLiveSecret(entry: SecretListEntry): LiveSecret {
     }),
     ...(entry.LastRotatedDate && { lastRotatedDate: entry.LastRotatedDate }),
     ...(entry.CreatedDate && { createdDate: entry.CreatedDate }),
+    ...(entry.LastAccessedDate && { lastAccessedDate: entry.LastAccessedDate }),
     ...(entry.DeletedDate && { deletedDate: entry.DeletedDate }),
     versionStages: entry.SecretVersionsToStages ?? {},
   };

@@ -17,6 +17,8 @@ export interface LiveSecret {
   readonly rotationRules?: LiveRotationRules;
   readonly lastRotatedDate?: Date;
   readonly createdDate?: Date;
+  /** When the secret was last read (AWS rounds to the day); absent when never read. moto never sets it. */
+  readonly lastAccessedDate?: Date;
   /** Set when the secret is scheduled for deletion. */
   readonly deletedDate?: Date;
   /** Version id → staging labels. */
