@@ -12,6 +12,9 @@ compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgres
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v pgrep >/dev/null 2>&1 || missing+=(procps)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+# Chromium and a font for the HTML compliance report's browser test (driven by puppeteer-core).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} from Debian"
   $sudo apt-get update -qq
