@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { AuditEvent } from "../../components/rotation/ports.js";
 import { UsageError } from "../io.js";
 
-const OUTCOMES = new Set(["started", "succeeded", "skipped", "failed", "retrying"]);
+const OUTCOMES = new Set(["started", "succeeded", "skipped", "failed", "retrying", "busy"]);
 
 function isEvent(value: unknown): value is AuditEvent {
   if (typeof value !== "object" || value === null) return false;

@@ -101,7 +101,7 @@ describe("the HTML report in Chromium", () => {
     const file = join(dir, "compliance-report.html");
     const { page, consoleErrors } = await open(file);
     await page.emulateMediaType("print");
-    await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+    await page.evaluate('window.dispatchEvent(new Event("beforeprint"))');
     const closed = await page.$$eval("details:not([open])", (d) => d.length);
     expect(closed).toBe(0);
     const pdf = await page.pdf({ format: "A4", printBackground: false });

@@ -72,6 +72,7 @@ const event = (
 ): AuditEvent => ({
   tenant: "acme",
   secretArn: "arn:s:1",
+  run: "run-1",
   attempt: 1,
   durationMs: 1,
   versions: { pending: "v1" },
