@@ -69,7 +69,7 @@ const lib = await importTypeScript(
   "report-bench",
   `
       export { readLive } from "./actions/drift/drift-command.ts";
-      export { expectedState } from "./actions/drift/expected.ts";
+      export { expectedState } from "./cloud/aws/expected.ts";
       export { readLiveTenants } from "./actions/report/live.ts";
       export { validatePolicies } from "./program/validate.ts";
       export { seedTenants } from "./test/drift/seed-from-model.ts";

@@ -1,26 +1,7 @@
 import { Option, type Command } from "commander";
+import { cannotRun, describeCommand } from "../help.js";
 import type { CliIO } from "../io.js";
-
-export const REPORT_FORMATS = ["html", "markdown", "json", "csv"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-export interface ReportOptions {
-  /** Comma-separated or repeated framework ids. */
-  readonly framework: readonly string[];
-  readonly tenant: readonly string[];
-  readonly stack?: string;
-  readonly project: string;
-  readonly live: boolean;
-  readonly events?: string;
-  readonly since: string;
-  readonly at?: string;
-  /** Comma-separated or repeated formats. */
-  readonly format: readonly string[];
-  readonly out?: string;
-  readonly concurrency: string;
-  readonly installation?: string;
-  readonly assumeRole: boolean;
-}
+import { REPORT_FORMATS, type ReportOptions } from "./options.js";
 
 const collect = (value: string, previous: readonly string[]) => [
   ...previous,
@@ -31,7 +12,7 @@ const collect = (value: string, previous: readonly string[]) => [
 ];
 
 export function registerReport(program: Command, io: CliIO, setExit: (code: number) => void) {
-  program
+  const command = program
     .command("report")
     .description(
       "Compliance report per framework and tenant (SOC 2, ISO 27001, PCI DSS, HIPAA, AWS FSBP) from the policies, the plan, and with --live the cloud and with --events the rotation history.",
@@ -85,21 +66,26 @@ export function registerReport(program: Command, io: CliIO, setExit: (code: numb
       "--no-assume-role",
       "with --live: use the current credentials in every account instead of assuming vaultpilot-drift-reader-<tenant>",
     )
-    .addHelpText(
-      "after",
-      `
-Each framework's controls come from compliance/catalogs/<framework>.json; a control is evidenced
-by checks (static: policies and plan; live: --live; history: --events) or is manual (what a
-person must attach). Static evidence names the commit, author, date and pull request that last
-changed the evidencing line (git blame).
-
-Exit status: 0 every automated control passes, 1 a control fails, 2 could not check (an
-account the reader cannot see, a check that failed to run) or usage error. A failure to check
-is never a pass.
-json prints {version:1, generatedAt, results:[{framework,control,check,tenant,resource,status,observed,evidence}], summary}.`,
-    )
     .action(async (dir: string | undefined, options: ReportOptions) => {
       const { reportCommand } = await import("./report-command.js");
       setExit(await reportCommand(dir, options, io));
     });
+  describeCommand(command, {
+    about: `
+Each framework's controls come from compliance/catalogs/<framework>.json; a control is evidenced
+by checks (static: policies and plan; live: --live; history: --events) or is manual (what a
+person must attach). Static evidence names the commit, author, date and pull request that last
+changed the evidencing line (git blame). --live reads with drift's metadata calls only, never a
+secret's value. Manual controls never fail a run.
+
+json prints {version:1, generatedAt, results:[{framework,control,check,tenant,resource,status,observed,evidence}], summary}.`,
+    aws: { regions: "policies", serviceEndpoints: true },
+    exits: {
+      clean: "every automated control passes",
+      findings: "a control fails",
+      failed: cannotRun(
+        "unknown framework or tenant, policies that do not validate, an account the live reader cannot see or a check that could not run (its results are error); never reported as a pass",
+      ),
+    },
+  });
 }

@@ -1,11 +1,14 @@
 import type { Tenant } from "../../program/model.js";
-import { accountKey } from "../drift/checks.js";
-import { expectedTenant, type ExpectedTenant } from "../drift/expected.js";
-import { awsReason } from "../drift/failure.js";
-import { accountClients, destroyClients, type AwsAccess } from "../drift/live/clients.js";
-import { mapLimit } from "../drift/live/concurrency.js";
-import { readAccount } from "../drift/live/read-account.js";
-import type { LiveAccount } from "../drift/live/state.js";
+import { expectedTenant, type ExpectedTenant } from "../../cloud/aws/expected.js";
+import { awsReason } from "../../cloud/aws/aws-reason.js";
+import {
+  accountClients,
+  destroyClients,
+  type AwsAccess,
+} from "../../cloud/aws/live/account-clients.js";
+import { mapLimit } from "../../cloud/aws/live/concurrency.js";
+import { readAccount } from "../../cloud/aws/live/read-account.js";
+import { accountKey, type LiveAccount } from "../../cloud/aws/live/state.js";
 import type { LiveTenant } from "./checks/check.js";
 
 /**

@@ -1,22 +1,22 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { Tenant } from "../../program/model.js";
 import { readStackSettings, selectTenants } from "../../program/pulumi/settings.js";
 import { validatePolicies } from "../../program/validate.js";
-import { EXIT, UsageError, type CliIO } from "../io.js";
+import { EXIT, UsageError, writeFileWhole, type CliIO } from "../io.js";
 import { runProgram } from "../plan/program-run.js";
 import { DuplicateResourceError } from "../plan/run-program.js";
 import { readStackFile } from "../plan/stack-files.js";
 import { policyDirectory } from "../policy-directory.js";
 import { FRAMEWORKS, isFramework, type FrameworkId } from "./catalog.js";
 import type { CheckContext } from "./checks/check.js";
-import { REPORT_FORMATS, type ReportFormat, type ReportOptions } from "./command.js";
+import { REPORT_FORMATS, type ReportFormat, type ReportOptions } from "./options.js";
 import { evaluate, type Scope } from "./evaluate.js";
 import { readAuditEvents } from "./events.js";
 import { LineHistory } from "./evidence.js";
 import { REPORT_FORMATTERS } from "./formats/index.js";
 import { readLiveTenants } from "./live.js";
-import { exitCode, REPORT_EXIT, type Report } from "./result.js";
+import { exitCode, type Report } from "./result.js";
 
 export async function reportCommand(
   dir: string | undefined,
@@ -29,17 +29,17 @@ export async function reportCommand(
     const code = exitCode(report);
     const { pass, fail, manual, error } = report.summary.results;
     io.stderr(
-      `vaultpilot report: ${pass} pass, ${fail} fail, ${manual} manual, ${error} error over ${report.summary.frameworks.length} framework(s) and ${report.summary.tenants} tenant(s)${code === REPORT_EXIT.error ? "; some controls could not be checked" : ""}\n`,
+      `vaultpilot report: ${pass} pass, ${fail} fail, ${manual} manual, ${error} error over ${report.summary.frameworks.length} framework(s) and ${report.summary.tenants} tenant(s)${code === EXIT.failed ? "; some controls could not be checked" : ""}\n`,
     );
     return code;
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`vaultpilot report: ${error.message}\n`);
-      return EXIT.usage;
+      return EXIT.failed;
     }
     if (error instanceof DuplicateResourceError) {
       io.stderr(`vaultpilot report: the program is invalid: ${error.message}\n`);
-      return EXIT.usage;
+      return EXIT.failed;
     }
     throw error;
   }
@@ -229,12 +229,11 @@ function emit(report: Report, formats: readonly ReportFormat[], options: ReportO
     io.stdout(files[0]!.text);
     return;
   }
-  // Each file whole or not at all: written beside its final name, then renamed over it.
+  // Each file whole or not at all (writeFileWhole: a temporary file renamed over it).
   for (const file of files) {
     const path = join(outDir, file.name);
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, file.text);
-    renameSync(temporary, path);
-    io.stderr(`vaultpilot report: wrote ${relative(io.cwd, path).split("\\").join("/")}\n`);
+    const shown = relative(io.cwd, path).split("\\").join("/");
+    writeFileWhole(path, file.text, shown);
+    io.stderr(`vaultpilot report: wrote ${shown}\n`);
   }
 }

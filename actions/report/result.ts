@@ -1,3 +1,4 @@
+import { EXIT } from "../io.js";
 import type { FrameworkId } from "./catalog.js";
 import type { CheckKind } from "./checks/check.js";
 import type { Change } from "./evidence.js";
@@ -80,13 +81,11 @@ export interface Report {
   readonly summary: ReportSummary;
 }
 
-export const REPORT_EXIT = { pass: 0, fail: 1, error: 2 } as const;
-
 /** 2 when anything could not be checked (never a pass), else 1 when a control fails, else 0. */
 export function exitCode(report: Report): number {
-  if (report.summary.results.error > 0) return REPORT_EXIT.error;
-  if (report.summary.results.fail > 0) return REPORT_EXIT.fail;
-  return REPORT_EXIT.pass;
+  if (report.summary.results.error > 0) return EXIT.failed;
+  if (report.summary.results.fail > 0) return EXIT.findings;
+  return EXIT.clean;
 }
 
 const ORDER: readonly ControlStatus[] = ["fail", "error", "pass", "manual", "not-run"];

@@ -2,7 +2,7 @@ import { CancelRotateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { ScheduleKeyDeletionCommand } from "@aws-sdk/client-kms";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { readLive } from "../../actions/drift/drift-command.js";
-import { expectedState } from "../../actions/drift/expected.js";
+import { expectedState } from "../../cloud/aws/expected.js";
 import { readLiveTenants } from "../../actions/report/live.js";
 import type { Report, ReportResult } from "../../actions/report/result.js";
 import type { PolicyModel } from "../../program/model.js";

@@ -1,5 +1,5 @@
-import type { ExpectedSecret } from "../../drift/expected.js";
-import type { LiveKey, LiveSecret } from "../../drift/live/state.js";
+import type { ExpectedSecret } from "../../../cloud/aws/expected.js";
+import type { LiveKey, LiveSecret } from "../../../cloud/aws/live/state.js";
 import type { ProgramRun } from "../../plan/resources.js";
 import type { AuditEvent } from "../../../components/rotation/ports.js";
 import type { PolicyModel, Tenant } from "../../../program/model.js";

@@ -1,4 +1,4 @@
-import type { LiveSecret } from "../../drift/live/state.js";
+import type { LiveSecret } from "../../../cloud/aws/live/state.js";
 import type { CheckContext, LiveTenant, Observation } from "./check.js";
 
 type Seen = Exclude<LiveTenant, { error: string }>;

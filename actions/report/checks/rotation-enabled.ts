@@ -1,4 +1,4 @@
-import { secretName } from "../../../components/aws/naming.js";
+import { secretName } from "../../../cloud/aws/naming.js";
 import type { Check } from "./check.js";
 import { policyLine } from "./check.js";
 import { planIndex, text, TYPE } from "./plan-index.js";

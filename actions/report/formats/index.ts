@@ -1,4 +1,4 @@
-import type { ReportFormat } from "../command.js";
+import type { ReportFormat } from "../options.js";
 import type { Report } from "../result.js";
 import { formatCsv } from "./csv.js";
 import { formatHtml } from "./html.js";
