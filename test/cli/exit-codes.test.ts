@@ -135,6 +135,13 @@ const CASES: Record<
     },
     { argv: () => ["audit", "verify", join(valid.dir, "no-export")], code: EXIT.failed },
   ],
+  report: [
+    // The valid policies' postgres secret connects without TLS: a failing control.
+    { argv: () => ["report", valid.dir, "-f", "json"], code: EXIT.findings },
+    { argv: () => ["report", valid.dir, "--framework", "sox"], code: EXIT.failed },
+    { argv: () => ["report", invalid.dir], code: EXIT.failed },
+    { argv: () => ["report", empty.dir], code: EXIT.failed },
+  ],
   discover: [
     { argv: () => ["discover", "--out", join(valid.dir, "out")], env: UNREACHABLE, code: 2 },
     {
