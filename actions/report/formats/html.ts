@@ -39,8 +39,17 @@ code { font: 12px "DejaVu Sans Mono", monospace; word-break: break-all; }
 const badge = (status: ControlStatus) =>
   `<span class="s s-${status}">${STATUS_LABEL[status]}</span>`;
 
+const FIRST: Readonly<Record<ReportResult["status"], number>> = {
+  fail: 0,
+  error: 1,
+  manual: 2,
+  pass: 3,
+};
+
+/** Rows of results, failures and unchecked ones first (a stable sort keeps the report's order within each). */
 function resultRows(results: readonly ReportResult[], withControl: boolean): string {
-  return results
+  return [...results]
+    .sort((a, b) => FIRST[a.status] - FIRST[b.status])
     .map((r) => {
       const ev = r.evidence;
       const evidence = ev.attach
