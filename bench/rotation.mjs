@@ -2,6 +2,10 @@
 // the four steps through the built Lambda bundle) over 10 runs against local moto, PostgreSQL and
 // MariaDB; the AWS API calls the function makes per rotation, counted with SDK middleware; and the
 // bundle's size. Targets: single-user postgres at most 1 s, bundle at most 500 KB.
+// Then a chaos run (BENCH_CHAOS=0 skips it): per database strategy, a real `vaultpilot rotate`
+// killed with SIGKILL at every crash point (BENCH_CHAOS_ROUNDS times, default 1) and run again, and
+// BENCH_CHAOS_PAIRS (default 8) pairs of concurrent runs of one secret 0-300 ms apart; it prints the
+// kills and pairs tried and whether every invariant held (test/support/rotation-chaos.ts).
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -12,12 +16,17 @@ import {
   CreateUserCommand,
   CreateAccessKeyCommand,
 } from "@aws-sdk/client-iam";
-import { LambdaClient, CreateFunctionCommand } from "@aws-sdk/client-lambda";
+import {
+  LambdaClient,
+  CreateFunctionCommand,
+  GetFunctionConfigurationCommand,
+} from "@aws-sdk/client-lambda";
 import {
   SecretsManagerClient,
   CreateSecretCommand,
   RotateSecretCommand,
   GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
 } from "@aws-sdk/client-secrets-manager";
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
@@ -26,9 +35,21 @@ const bundlePath = join(root, "dist", "rotation", "index.js");
 const bundleBytes = statSync(bundlePath).size;
 
 // The test support (moto, PostgreSQL, MariaDB starters) is TypeScript: bundle it for this script.
-const { startMoto, startPostgres, startMariadb } = await importTypeScript(
+const {
+  startMoto,
+  startPostgres,
+  startMariadb,
+  RotationHarness,
+  CHAOS_STRATEGIES,
+  CRASH_POINTS,
+  newTrial,
+  crashTrial,
+  concurrentPair,
+} = await importTypeScript(
   "rotation-support",
-  `export { startMoto } from "./test/support/moto.ts"; export { startPostgres, startMariadb } from "./test/support/databases.ts";`,
+  `export { startMoto } from "./test/support/moto.ts"; export { startPostgres, startMariadb } from "./test/support/databases.ts";
+   export { RotationHarness } from "./test/rotation/harness.ts"; export { CRASH_POINTS } from "./components/rotation/engine.ts";
+   export { CHAOS_STRATEGIES, newTrial, crashTrial, concurrentPair } from "./test/support/rotation-chaos.ts";`,
 );
 const { handleRotationEvent } = createRequire(import.meta.url)(bundlePath);
 
@@ -184,9 +205,83 @@ try {
   console.log(
     `bundle dist/rotation/index.js: ${(bundleBytes / 1024).toFixed(1)} KB = ${(bundleBytes / 1024 / 500).toFixed(2)}× the 500 KB target`,
   );
+  if (process.env.BENCH_CHAOS !== "0") await chaos();
 } finally {
   sm.destroy();
   iam.destroy();
   lambda.destroy();
   await Promise.all([moto.stop(), pg.stop(), maria.stop()]);
+}
+
+/** Kills and concurrent pairs per strategy against the same moto and databases; exits 1 if an invariant broke. */
+async function chaos() {
+  const rounds = Number(process.env.BENCH_CHAOS_ROUNDS ?? 1);
+  const pairs = Number(process.env.BENCH_CHAOS_PAIRS ?? 8);
+  // A fresh moto: the rotation role, the rotation function and an alert topic subscribed over HTTP.
+  await moto.reset();
+  const harness = new RotationHarness(moto);
+  await harness.prepare();
+  const roleArn = (
+    await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "vaultpilot-rotation" }))
+  ).Role;
+  const world = {
+    moto,
+    postgres: pg,
+    mariadb: maria,
+    topicArn: harness.topicArn,
+    roleArn,
+  };
+  console.log(
+    `\nchaos: real vaultpilot rotate processes, SIGKILL at each of ${CRASH_POINTS.length} crash points x ${rounds} then rerun; ${pairs} concurrent pairs (0-300 ms apart)`,
+  );
+  console.log(
+    `${"strategy".padEnd(22)}${"kills".padStart(7)}${"pairs".padStart(7)}${"both rotated".padStart(14)}${"broken".padStart(8)}`,
+  );
+  const broken = [];
+  for (const strategy of CHAOS_STRATEGIES) {
+    let kills = 0;
+    let tried = 0;
+    let both = 0;
+    const before = broken.length;
+    for (let round = 0; round < rounds; round++) {
+      for (const point of CRASH_POINTS) {
+        const trial = await newTrial(world, strategy);
+        kills++;
+        for (const b of await crashTrial(world, trial, point))
+          broken.push(`${strategy}, kill at ${point}: ${b}`);
+        trial.remove();
+      }
+    }
+    for (let n = 0; n < pairs; n++) {
+      const trial = await newTrial(world, strategy);
+      tried++;
+      const stagger = Math.floor(Math.random() * 300);
+      for (const b of await concurrentPair(world, trial, stagger))
+        broken.push(`${strategy}, pair ${n} (${stagger} ms): ${b}`);
+      const rotated = Object.values(
+        (
+          await sm.send(
+            new ListSecretVersionIdsCommand({ SecretId: trial.secretId, IncludeDeprecated: true }),
+          )
+        ).Versions ?? [],
+      ).filter((v) => !v.VersionId.startsWith("vaultpilot-claim-")).length;
+      if (rotated === 3) both++;
+      trial.remove();
+    }
+    console.log(
+      `${strategy.padEnd(22)}${String(kills).padStart(7)}${String(tried).padStart(7)}${String(both).padStart(14)}${String(broken.length - before).padStart(8)}`,
+    );
+  }
+  await harness.waitForAlerts(1);
+  if (harness.alerts.length > 0)
+    broken.push(`${harness.alerts.length} alert(s) sent: ${harness.alerts[0].Subject}`);
+  await harness.close();
+  if (broken.length === 0) {
+    console.log(
+      "every invariant held: one AWSCURRENT, no AWSPENDING, no claim left, AWSCURRENT and the master log in, AWSPREVIOUS is the value before, the consumer reloaded, no alert",
+    );
+  } else {
+    for (const b of broken) console.log(`BROKEN ${b}`);
+    process.exitCode = 1;
+  }
 }

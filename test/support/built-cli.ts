@@ -91,3 +91,17 @@ export async function runBuiltCliAsync(
     releaseLock();
   }
 }
+
+/**
+ * Holds the build lock while `work` runs processes of the built CLI of its own (several at once,
+ * as the concurrency tests do), so no other test file rebuilds dist/ under them. Keep `work`
+ * well under two minutes: a lock held longer counts as stale.
+ */
+export async function withBuiltCli<T>(work: () => Promise<T>): Promise<T> {
+  acquireLock();
+  try {
+    return await work();
+  } finally {
+    releaseLock();
+  }
+}

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 /** A moto server of this test file's own, on a free loopback port. */
@@ -28,7 +29,11 @@ export async function freePort(): Promise<number> {
  * moto's server with Secrets Manager's PutSecretValue and UpdateSecretVersionStage rules restored
  * as AWS documents them (see the file's docstring for both rules and their AWS references).
  */
-export const MOTO_AWS_RULES = join(import.meta.dirname, "moto_aws_rules.py");
+export const MOTO_AWS_RULES = [
+  join(import.meta.dirname, "moto_aws_rules.py"),
+  // Bundled elsewhere by scripts/import-typescript.mjs (the benchmarks), which run from the root.
+  join(process.cwd(), "test", "support", "moto_aws_rules.py"),
+].find((path) => existsSync(path))!;
 
 /**
  * Starts `moto_server` (pip install "moto[server]") and waits until it answers. `awsRules`: through
