@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -9,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startPostgres, type DatabaseServer } from "../support/databases.js";
 import { examplePoliciesAt } from "../support/example-policies.js";
 import { runCli } from "../support/cli.js";
+import { policyTree } from "../support/policy-tree.js";
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from "../support/moto.js";
 import { CANARY, RotationHarness } from "./harness.js";
 
@@ -180,5 +183,120 @@ describe("vaultpilot rotate, versions and rollback", () => {
     expect(everything).not.toContain(CANARY);
     expect(everything).not.toContain(drawn);
     expect(await db.canLogin("orders_app", CANARY)).toBe(true);
+  });
+});
+
+describe("rotate, rollback and versions in real use (issue 9.13)", () => {
+  it.each([["rotate"], ["rollback"], ["versions"]])(
+    "%s: a missing policy directory gets validate's one-line error and exit 2",
+    async (command) => {
+      const validate = await runCli(["validate", "no-such-dir"], { env });
+      const result = await runCli([command, "acme/orders-db", "--policies", "no-such-dir"], {
+        env,
+      });
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe('vaultpilot: policy directory "no-such-dir" does not exist\n');
+      expect(result.stderr).toBe(validate.stderr);
+    },
+  );
+
+  it.each([
+    ["rotate", "nothing was rotated"],
+    ["rollback", "nothing was rolled back"],
+  ])("%s: a secret that is not in Secrets Manager is named, and %s", async (command, nothing) => {
+    const result = await runCli([command, "acme/orders-db", "--policies", POLICIES], { env });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr.split("\n").filter((l) => l.startsWith("vaultpilot:"))).toEqual([
+      `vaultpilot: secret vaultpilot/acme/orders-db is not in Secrets Manager (us-east-1 at ${moto.endpoint}); ${nothing}`,
+    ]);
+    expect(result.stderr).not.toContain("rolled back to");
+  });
+
+  it("versions: a secret that is not in Secrets Manager is named in one line", async () => {
+    const result = await runCli(["versions", "acme/orders-db"], { env });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `vaultpilot: secret vaultpilot/acme/orders-db is not in Secrets Manager (us-east-1 at ${moto.endpoint})\n`,
+    );
+  });
+
+  it("names the consumer and its target when a reload fails", async () => {
+    await ordersDb("first password");
+    // orders-api's ECS service does not exist.
+
+    const result = await runCli(["rotate", "acme/orders-db", "--policies", POLICIES, "--quiet"], {
+      env: { ...env, VAULTPILOT_RETRY_ATTEMPTS: "1" },
+    });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^vaultpilot: finishSecret of vaultpilot\/acme\/orders-db failed after 1 attempt\(s\): reload of consumer orders-api \(ECS service orders-api in cluster acme-prod\) failed: .*; rolled back to version \S+\n$/,
+    );
+  });
+
+  it("--quiet prints nothing on success; --audit-log writes every audit line, with its run, to the file", async () => {
+    await ordersDb("first password");
+    const tree = policyTree({});
+    const log = join(tree.dir, "audit.jsonl");
+    try {
+      const quiet = await runCli(
+        ["rotate", "acme/orders-db", "--policies", POLICIES, "--no-reload", "--quiet"],
+        { env },
+      );
+      const logged = await runCli(
+        ["rotate", "acme/orders-db", "--policies", POLICIES, "--no-reload", "--audit-log", log],
+        { env },
+      );
+
+      expect(quiet).toEqual({ code: 0, stdout: "", stderr: "" });
+      expect(logged.code).toBe(0);
+      expect(logged.stderr).toBe("");
+      expect(logged.stdout).toMatch(
+        /^rotated vaultpilot\/acme\/orders-db: version \S+ is AWSCURRENT\n$/,
+      );
+      const events = readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { run: string; step: string; outcome: string });
+      expect(new Set(events.map((e) => e.run)).size).toBe(1);
+      expect(events[0]!.run).toMatch(/^[0-9a-f]{16}$/);
+      expect(events.filter((e) => e.outcome === "succeeded").map((e) => e.step)).toEqual([
+        "createSecret",
+        "setSecret",
+        "testSecret",
+        "finishSecret",
+      ]);
+      expect((statSync(log).mode & 0o777).toString(8)).toBe("600");
+    } finally {
+      tree.remove();
+    }
+  });
+
+  it("exits 75, changing nothing, while another run holds the claim, and names that run", async () => {
+    await ordersDb("first password");
+    const before = await harness.stages("vaultpilot/acme/orders-db");
+    const { secretsManagerStore } = await import("../../components/rotation/aws/secrets-store.js");
+    const holder = await secretsManagerStore(harness.clients).claim("vaultpilot/acme/orders-db", {
+      run: "0123456789abcdef",
+      ttlMs: 60_000,
+      seen: undefined,
+    });
+
+    const result = await runCli(["rotate", "acme/orders-db", "--policies", POLICIES], { env });
+
+    expect(result.code).toBe(75);
+    expect(result.stderr.split("\n").filter((l) => l.startsWith("vaultpilot:"))).toEqual([
+      `vaultpilot: busy: run 0123456789abcdef holds the claim on vaultpilot/acme/orders-db until ${holder.expires.toISOString()}; nothing was changed`,
+    ]);
+    const audit = JSON.parse(result.stderr.split("\n")[0]!) as { outcome: string; detail: string };
+    expect(audit.outcome).toBe("busy");
+    expect(audit.detail).toContain("run 0123456789abcdef");
+    const after = await harness.stages("vaultpilot/acme/orders-db");
+    const versions = (stages: Record<string, string[]>) =>
+      Object.entries(stages).filter(([id]) => !id.startsWith("vaultpilot-claim-"));
+    expect(versions(after)).toEqual(versions(before));
   });
 });
