@@ -203,11 +203,21 @@ async function validateDigests(input: CloudTrailInput, source: Source): Promise<
       });
       continue;
     }
-    for (const key of keys) {
-      source.result.digests.listed++;
+    // Fetched concurrently (each is small), checked in listing order.
+    const fetched = orderedMap(keys, input.concurrency ?? 8, async (key) => {
       try {
         const out = await input.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        const bytes = await out.Body!.transformToByteArray();
+        return { key, out, bytes: await out.Body!.transformToByteArray() };
+      } catch (error) {
+        return { key, error };
+      }
+    });
+    for await (const got of fetched) {
+      const key = got.key;
+      source.result.digests.listed++;
+      try {
+        if ("error" in got) throw got.error;
+        const { out, bytes } = got;
         const uncompressed = gunzipSync(bytes);
         const digest = parseDigest(uncompressed.toString("utf8"));
         const entry: LoadedDigest = {
