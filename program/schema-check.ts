@@ -35,7 +35,18 @@ function compiled(): Record<Kind, ValidateFunction> {
 
 /** Checks a document of a known kind against its schema; each error at the offending key or value. */
 export function checkSchema(kind: Kind, document: LoadedDocument): Diagnostic[] {
-  const validate = compiled()[kind];
+  return schemaErrors(compiled()[kind], document, "schema");
+}
+
+/**
+ * A compiled schema's errors on one loaded document as diagnostics of `rule`, each at the offending
+ * key or value, with the same messages for every schema (the policy kinds, the config file).
+ */
+export function schemaErrors(
+  validate: ValidateFunction,
+  document: LoadedDocument,
+  rule: string,
+): Diagnostic[] {
   if (validate(document.value)) return [];
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
@@ -50,7 +61,7 @@ export function checkSchema(kind: Kind, document: LoadedDocument): Diagnostic[] 
       line: at.line,
       column: at.column,
       severity: "error",
-      rule: "schema",
+      rule,
       message,
     });
   }

@@ -4,7 +4,14 @@ import type { PolicyDocument } from "./documents.js";
 import { loadPolicies, type LoadedDocument } from "./load/load-policies.js";
 import type { PolicyModel } from "./model.js";
 import { indexPolicies, rejectedKey, type PolicyIndex } from "./policy-set.js";
+import { applyRuleSettings, CONFIG_RULES, type RuleSetting } from "./config.js";
 import * as rules from "./rules/index.js";
+import {
+  applySuppressions,
+  SUPPRESSION_RULES,
+  type SuppressedDiagnostic,
+  type Suppression,
+} from "./suppressions.js";
 import type { DocumentRule, PolicyRule } from "./rules/index.js";
 
 /** Checked in order on each document; a document that fails one is not checked by the next. */
@@ -62,11 +69,51 @@ export const LOADER_RULES = [
   },
 ] as const;
 
+/** What the inline suppressions and the config file report as (for SARIF and the README). */
+export const META_RULES = [...SUPPRESSION_RULES, ...CONFIG_RULES] as const;
+
+/** Every rule id a diagnostic can carry. */
+export function ruleIds(): string[] {
+  return [...LOADER_RULES, ...DOCUMENT_RULES, ...POLICY_RULES, ...META_RULES].map((r) => r.id);
+}
+
+/**
+ * Rules neither a suppression nor the config may silence or lower: those that reject a whole
+ * document or file (it would be left out of the model without an error), and those the model and
+ * the rotation runtime rely on (references resolve, durations parse, a connection and a reload
+ * are complete). What stays open to a reasoned exception is a policy decision: plan limits,
+ * compliance intervals and every warning.
+ */
+export const LOCKED_RULES: ReadonlySet<string> = new Set([
+  ...LOADER_RULES.filter((r) => r.severity === "error").map((r) => r.id),
+  ...DOCUMENT_RULES.map((r) => r.id),
+  ...[
+    rules.duplicateName,
+    rules.unknownTenant,
+    rules.unknownSchedule,
+    rules.unknownConsumer,
+    rules.tenantIsolation,
+    rules.rotationInterval,
+    rules.rotationWindow,
+    rules.connectionDetails,
+    rules.masterSecret,
+    rules.passwordPolicy,
+    rules.reloadRuntime,
+  ].map((r) => r.id),
+]);
+
+export interface ValidateOptions {
+  /** Severity per rule id, from the config's `rules:`. @default {} */
+  readonly rules?: Readonly<Record<string, RuleSetting>>;
+}
+
 export interface ValidationResult {
   /** Every policy file found, relative to the directory. */
   readonly files: readonly string[];
-  /** Sorted by file, line, column. */
+  /** Sorted by file, line, column; without the suppressed ones. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Diagnostics an inline suppression silenced: not counted, but listed and kept in SARIF. */
+  readonly suppressed: readonly SuppressedDiagnostic[];
   readonly documents: number;
   /** The schema-valid documents, for reports on policies that do not yet validate. */
   readonly policies: PolicyIndex;
@@ -75,15 +122,23 @@ export interface ValidationResult {
 }
 
 /** Loads, checks and, when clean, models the policies under `root`. Never throws for bad input. */
-export function validatePolicies(root: string): ValidationResult {
+export function validatePolicies(root: string, options: ValidateOptions = {}): ValidationResult {
   const loaded = loadPolicies(root);
-  return validateDocuments(loaded.documents, loaded.diagnostics, loaded.files);
+  return validateDocuments(
+    loaded.documents,
+    loaded.diagnostics,
+    loaded.files,
+    loaded.suppressions,
+    options,
+  );
 }
 
 export function validateDocuments(
   loadedDocuments: readonly LoadedDocument[],
   loadDiagnostics: readonly Diagnostic[],
   files: readonly string[],
+  suppressions: readonly Suppression[] = [],
+  options: ValidateOptions = {},
 ): ValidationResult {
   const diagnostics = [...loadDiagnostics];
   const documents: PolicyDocument[] = [];
@@ -108,13 +163,21 @@ export function validateDocuments(
   for (const rule of POLICY_RULES) {
     diagnostics.push(...runRule(rule, () => rule.check(policies), files[0] ?? "."));
   }
-  diagnostics.sort(compareDiagnostics);
+  // The config's severities first (a rule turned off has nothing to suppress), then the inline
+  // suppressions, then the severities again for the suppressions' own warnings.
+  const settings = options.rules ?? {};
+  const applied = applySuppressions(applyRuleSettings(diagnostics, settings), suppressions, {
+    known: new Set(ruleIds()),
+    unsuppressible: LOCKED_RULES,
+  });
+  const final = applyRuleSettings(applied.diagnostics, settings).sort(compareDiagnostics);
   return {
     files,
-    diagnostics,
+    diagnostics: final,
+    suppressed: applied.suppressed.sort(compareDiagnostics),
     documents: loadedDocuments.length,
     policies,
-    ...(!hasErrors(diagnostics) && { model: buildModel(policies) }),
+    ...(!hasErrors(final) && { model: buildModel(policies) }),
   };
 }
 

@@ -3,13 +3,24 @@ import { hasErrors } from "../../program/diagnostics.js";
 import { validatePolicies } from "../../program/validate.js";
 import { EXIT, type CliIO } from "../io.js";
 import { policyDirectory } from "../policy-directory.js";
+import { repositoryConfig, withConfigDiagnostics } from "../repository-config.js";
 import { useColor } from "../terminal.js";
 import { VALIDATE_FORMATTERS } from "./formats/index.js";
 import type { ValidateFormat } from "./options.js";
 
-export function validateCommand(dir: string, format: ValidateFormat, io: CliIO): number {
-  const root = policyDirectory(io.cwd, dir);
-  const result = validatePolicies(root);
+export function validateCommand(
+  dir: string | undefined,
+  format: ValidateFormat,
+  io: CliIO,
+  configFile?: string,
+): number {
+  const repo = repositoryConfig(io.cwd, configFile);
+  const root = policyDirectory(io.cwd, dir ?? repo.policies);
+  const result = withConfigDiagnostics(
+    validatePolicies(root, { rules: repo.config.rules }),
+    repo,
+    root,
+  );
   io.stdout(
     VALIDATE_FORMATTERS[format]({
       result,

@@ -3,6 +3,7 @@ import { isCollection, isPair, isScalar, parseAllDocuments, type Document } from
 import type { Diagnostic } from "../diagnostics.js";
 import { DocumentSource, ParsedFile } from "./document-source.js";
 import { fileProblem, listPolicyFiles, reason, type PolicyFile } from "./policy-files.js";
+import { findSuppressions, type Suppression } from "../suppressions.js";
 
 /** Files larger than this are refused unread: policy files are small, and a huge one is a mistake. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -26,6 +27,8 @@ export interface LoadResult {
   readonly diagnostics: Diagnostic[];
   /** Every policy file found, relative to the directory, whether it loaded or not. */
   readonly files: string[];
+  /** The `# vaultpilot:ignore` comments of every file, in file order. */
+  readonly suppressions: Suppression[];
 }
 
 /**
@@ -36,11 +39,15 @@ export interface LoadResult {
 export function loadPolicies(root: string): LoadResult {
   const { files, diagnostics } = listPolicyFiles(root);
   const documents: LoadedDocument[] = [];
+  const suppressions: Suppression[] = [];
   for (const file of files) {
     const text = readPolicyText(file, diagnostics);
-    if (text !== undefined) parsePolicyText(file.relative, text, documents, diagnostics);
+    if (text !== undefined) {
+      parsePolicyText(file.relative, text, documents, diagnostics);
+      suppressions.push(...findSuppressions(file.relative, text));
+    }
   }
-  return { documents, diagnostics, files: files.map((f) => f.relative) };
+  return { documents, diagnostics, files: files.map((f) => f.relative), suppressions };
 }
 
 /** Parses one file's text; exported so tests and tools can load text that is not on disk. */

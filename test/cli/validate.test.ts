@@ -5,7 +5,7 @@ import addFormatsPlugin from "ajv-formats";
 import type { Log } from "sarif";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeData, escapeProperty, formatGithub } from "../../actions/validate/formats/github.js";
-import { DOCUMENT_RULES, LOADER_RULES, POLICY_RULES } from "../../program/validate.js";
+import { DOCUMENT_RULES, LOADER_RULES, POLICY_RULES, META_RULES } from "../../program/validate.js";
 import { buildCli, runBuiltCli } from "../support/built-cli.js";
 import { runCli } from "../support/cli.js";
 import { policyTree, VALID_POLICIES } from "../support/policy-tree.js";
@@ -326,7 +326,7 @@ describe("vaultpilot validate --format sarif", () => {
     const rules = (await sarif("clean")).runs[0]!.tool.driver.rules!;
 
     expect(rules.map((r) => r.id)).toEqual(
-      [...LOADER_RULES, ...DOCUMENT_RULES, ...POLICY_RULES].map((r) => r.id),
+      [...LOADER_RULES, ...DOCUMENT_RULES, ...POLICY_RULES, ...META_RULES].map((r) => r.id),
     );
     for (const rule of rules) {
       expect(rule.help?.text).toBeTruthy();

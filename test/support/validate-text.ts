@@ -1,15 +1,27 @@
 import { expect } from "vitest";
 import type { Diagnostic } from "../../program/diagnostics.js";
 import { parsePolicyText, type LoadedDocument } from "../../program/load/load-policies.js";
-import { validateDocuments, type ValidationResult } from "../../program/validate.js";
+import { findSuppressions, type Suppression } from "../../program/suppressions.js";
+import {
+  validateDocuments,
+  type ValidateOptions,
+  type ValidationResult,
+} from "../../program/validate.js";
 
 /** Validates policy files given as text (relative path → content), without touching disk. */
-export function validateText(files: Record<string, string>): ValidationResult {
+export function validateText(
+  files: Record<string, string>,
+  options: ValidateOptions = {},
+): ValidationResult {
   const documents: LoadedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
+  const suppressions: Suppression[] = [];
   const names = Object.keys(files).sort();
-  for (const name of names) parsePolicyText(name, files[name]!, documents, diagnostics);
-  return validateDocuments(documents, diagnostics, names);
+  for (const name of names) {
+    parsePolicyText(name, files[name]!, documents, diagnostics);
+    suppressions.push(...findSuppressions(name, files[name]!));
+  }
+  return validateDocuments(documents, diagnostics, names, suppressions, options);
 }
 
 /** The diagnostics one rule reported, as `file:line:column severity` and message. */
