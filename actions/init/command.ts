@@ -1,0 +1,26 @@
+import type { Command } from "commander";
+import type { CliIO } from "../io.js";
+
+export interface InitOptions {
+  readonly force: boolean;
+}
+
+export function registerInit(program: Command, io: CliIO, setExit: (code: number) => void) {
+  program
+    .command("init")
+    .description(
+      "Scaffold a team's policy repository: config, a tenant, a schedule, a secret, a service, the Pulumi program and the workflows.",
+    )
+    .argument("[dir]", "where to write it (created when missing)", ".")
+    .option("--force", "overwrite files that exist already", false)
+    .addHelpText(
+      "after",
+      "\nWrites the files of the package's examples/policy-repo, which validate clean; existing files\n" +
+        "are left alone unless --force. Then: npm install, npx vaultpilot validate.\n" +
+        "Exit status: 0 written, 2 a file exists already (nothing written) or usage error.",
+    )
+    .action(async (dir: string, options: InitOptions) => {
+      const { initCommand } = await import("./init-command.js");
+      setExit(initCommand(dir, options, io));
+    });
+}
