@@ -1,24 +1,26 @@
 import type { Command } from "commander";
+import { cannotRun, describeCommand } from "../help.js";
 import type { CliIO } from "../io.js";
 
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 export type Shell = (typeof SHELLS)[number];
 
 export function registerCompletion(program: Command, io: CliIO, setExit: (code: number) => void) {
-  program
+  const command = program
     .command("completion")
     .description("Print shell completion for bash, zsh or fish.")
     .addArgument(program.createArgument("<shell>", "bash, zsh or fish").choices(SHELLS))
-    .addHelpText(
-      "after",
-      "\nInstall it:\n" +
-        "  bash: echo 'source <(vaultpilot completion bash)' >> ~/.bashrc\n" +
-        '  zsh:  vaultpilot completion zsh > "${fpath[1]}/_vaultpilot"\n' +
-        "  fish: vaultpilot completion fish > ~/.config/fish/completions/vaultpilot.fish",
-    )
     .action(async (shell: Shell) => {
       const { completionScript, describeCommands } = await import("./scripts.js");
       io.stdout(completionScript(shell, describeCommands(program)));
       setExit(0);
     });
+  describeCommand(command, {
+    about:
+      "Install it:\n" +
+      "  bash: echo 'source <(vaultpilot completion bash)' >> ~/.bashrc\n" +
+      '  zsh:  vaultpilot completion zsh > "${fpath[1]}/_vaultpilot"\n' +
+      "  fish: vaultpilot completion fish > ~/.config/fish/completions/vaultpilot.fish",
+    exits: { clean: "printed", failed: cannotRun("", { policies: false }) },
+  });
 }

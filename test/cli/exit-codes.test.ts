@@ -29,6 +29,7 @@ let valid: ReturnType<typeof policyTree>;
 let project: ReturnType<typeof policyTree>;
 let invalid: ReturnType<typeof policyTree>;
 let empty: ReturnType<typeof policyTree>;
+let scaffold: ReturnType<typeof policyTree>;
 
 beforeAll(() => {
   valid = policyTree(VALID_POLICIES);
@@ -40,10 +41,11 @@ beforeAll(() => {
   // Folders and a README, but no *.yaml: a wrong path, not a clean policy set.
   empty = policyTree({ "README.md": "# not policies\n", "tenants/notes.txt": "x\n" });
   mkdirSync(join(empty.dir, "schedules"));
+  scaffold = policyTree({});
 });
 
 afterAll(() => {
-  for (const tree of [valid, project, invalid, empty]) tree.remove();
+  for (const tree of [valid, project, invalid, empty, scaffold]) tree.remove();
 });
 
 /** Every command, with one run for each status it can end with here, without cloud or GitHub. */
@@ -134,6 +136,14 @@ const CASES: Record<
       code: EXIT.failed,
     },
     { argv: () => ["audit", "verify", join(valid.dir, "no-export")], code: EXIT.failed },
+  // The second init finds the first one's files: nothing written, exit 2.
+  init: [
+    { argv: () => ["init", join(scaffold.dir, "team")], code: EXIT.clean },
+    { argv: () => ["init", join(scaffold.dir, "team")], code: EXIT.failed },
+  ],
+  completion: [
+    { argv: () => ["completion", "bash"], code: EXIT.clean },
+    { argv: () => ["completion", "tcsh"], code: EXIT.failed },
   ],
   report: [
     // The valid policies' postgres secret connects without TLS: a failing control.
