@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need besides npm packages: moto's server (PyPI), PostgreSQL and
-# MariaDB (Debian). The tests start and stop these servers themselves, on loopback ports.
+# MariaDB (Debian), act (a Go module). The tests start and stop these servers themselves, on loopback ports.
 set -euo pipefail
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -21,5 +21,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# act (nektos/act) runs the shipped workflows and the action end to end, on the host (no Docker).
+# A Go module: built once into GOPATH/bin (about 30 s), then found there; CI caches ~/go.
+ACT_VERSION=v0.2.89
+act_bin="$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin/act"
+if ! { [ -x "$act_bin" ] && "$act_bin" --version 2>/dev/null | grep -q "${ACT_VERSION#v}"; }; then
+  command -v go >/dev/null 2>&1 || { echo "act needs Go (https://go.dev/dl/) to install" >&2; exit 1; }
+  echo "installing act $ACT_VERSION with go install"
+  GOFLAGS=-buildvcs=false go install "github.com/nektos/act@$ACT_VERSION"
+fi
+
 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "moto[server]==5.2.1"
-echo "test dependencies ready: $(python3 -c 'import moto; print("moto", moto.__version__)'), $(compgen -G '/usr/lib/postgresql/*/bin/postgres' | head -1), $(command -v mariadbd || echo /usr/sbin/mariadbd)"
+echo "test dependencies ready: $(python3 -c 'import moto; print("moto", moto.__version__)'), $(compgen -G '/usr/lib/postgresql/*/bin/postgres' | head -1), $(command -v mariadbd || echo /usr/sbin/mariadbd), act $("$act_bin" --version | awk '{print $3}')"

@@ -47,12 +47,55 @@ export function scaffoldFiles(template: string = templateDirectory()): Map<strin
   return files;
 }
 
+interface Manifest {
+  type?: string;
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/**
+ * The team's package.json with what the scaffold needs added: `"type": "module"` (the program,
+ * index.js, is an ES module), the vaultpilot dependency and a validate script; the rest kept.
+ */
+export function mergeManifest(existing: string, scaffold: string): string {
+  let current: Manifest;
+  try {
+    current = JSON.parse(existing) as Manifest;
+  } catch {
+    throw new UsageError("package.json is not JSON; fix it or move it away, then run init again");
+  }
+  const wanted = JSON.parse(scaffold) as Manifest;
+  if (current.type !== undefined && current.type !== "module") {
+    throw new UsageError(
+      `package.json has "type": "${current.type}", but the program index.js is an ES module; set "type": "module"`,
+    );
+  }
+  const merged: Manifest = {
+    ...current,
+    type: "module",
+    scripts: { ...wanted.scripts, ...current.scripts },
+    dependencies: { ...wanted.dependencies, ...current.dependencies },
+  };
+  return `${JSON.stringify(merged, null, 2)}\n`;
+}
+
 /** Writes the scaffold into `dir`; refuses, writing nothing, when a file exists (unless --force). */
 export function initCommand(dir: string, options: InitOptions, io: CliIO): number {
   const target = resolve(io.cwd, dir);
   const files = scaffoldFiles();
+  // `npm install vaultpilot` in an empty directory writes package.json first: init adds to it.
+  const manifest = join(target, "package.json");
+  if (existsSync(manifest) && !options.force) {
+    files.set(
+      "package.json",
+      mergeManifest(readFileSync(manifest, "utf8"), files.get("package.json")!),
+    );
+  }
   if (!options.force) {
-    const existing = [...files.keys()].filter((path) => existsSync(join(target, path)));
+    const existing = [...files.keys()].filter(
+      (path) => path !== "package.json" && existsSync(join(target, path)),
+    );
     if (existing.length > 0) {
       throw new UsageError(
         `${existing.length === 1 ? "a file exists" : `${existing.length} files exist`} already (${existing.slice(0, 3).join(", ")}${existing.length > 3 ? ", …" : ""}); nothing written: use another directory, or --force to overwrite`,

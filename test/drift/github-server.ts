@@ -31,6 +31,9 @@ export async function startGithubServer(owner: string, repo: string) {
   const base = `/repos/${owner}/${repo}`;
   let url = "";
 
+  /** A comment's id: its issue's number times 1000 plus its index. */
+  const commentId = (issue: StoredIssue, index: number) => issue.number * 1000 + index;
+
   const issueJson = (issue: StoredIssue) => ({
     id: issue.number * 1000,
     number: issue.number,
@@ -131,8 +134,32 @@ export async function startGithubServer(owner: string, repo: string) {
     }
     if (issue && req.method === "POST" && one![2]) {
       const b = body as { body: string };
+      if ((b.body ?? "").length > 65536)
+        return send(res, 422, { message: "Validation Failed: body is too long" });
       issue.comments.push(b.body);
-      return send(res, 201, { id: issue.comments.length, body: b.body });
+      return send(res, 201, { id: commentId(issue, issue.comments.length - 1), body: b.body });
+    }
+    // A pull request's comments (the plan comment): listed with paging, updated by id.
+    if (issue && req.method === "GET" && one![2]) {
+      const perPage = Math.min(100, Number(parsed.searchParams.get("per_page") ?? 30));
+      const page = Number(parsed.searchParams.get("page") ?? 1);
+      const last = Math.max(1, Math.ceil(issue.comments.length / perPage));
+      const pageOf = (n: number) => `<${url}${path}?per_page=${perPage}&page=${n}>`;
+      const links =
+        page < last ? `${pageOf(page + 1)}; rel="next", ${pageOf(last)}; rel="last"` : "";
+      const listed = issue.comments
+        .map((text, i) => ({ id: commentId(issue, i), body: text }))
+        .slice((page - 1) * perPage, page * perPage);
+      return send(res, 200, listed, links ? { link: links } : {});
+    }
+    const comment = new RegExp(`^${base}/issues/comments/(\\d+)$`).exec(path);
+    if (comment && req.method === "PATCH") {
+      const id = Number(comment[1]);
+      const owner = issues.find((i) => Math.floor(id / 1000) === i.number);
+      const index = id % 1000;
+      if (!owner || index >= owner.comments.length) return send(res, 404, { message: "Not Found" });
+      owner.comments[index] = (body as { body: string }).body;
+      return send(res, 200, { id, body: owner.comments[index] });
     }
     return send(res, 404, { message: "Not Found" });
   };

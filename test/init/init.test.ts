@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { GITIGNORE, scaffoldFiles } from "../../actions/init/init-command.js";
@@ -68,6 +68,27 @@ describe("vaultpilot init", () => {
     );
   });
 
+  it("adds to the package.json that `npm install vaultpilot` wrote, keeping what is there", async () => {
+    const cwd = emptyDirectory();
+    writeFileSync(
+      join(cwd, "package.json"),
+      JSON.stringify({
+        name: "acme",
+        dependencies: { vaultpilot: "file:../vaultpilot-0.2.0.tgz" },
+      }),
+    );
+
+    const { code } = await runCli(["init"], { cwd });
+
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(join(cwd, "package.json"), "utf8"))).toEqual({
+      name: "acme",
+      type: "module",
+      scripts: { validate: "vaultpilot validate" },
+      dependencies: { vaultpilot: "file:../vaultpilot-0.2.0.tgz" },
+    });
+  });
+
   it("writes nothing when a file exists, and says which; --force overwrites", async () => {
     const cwd = emptyDirectory();
     await runCli(["init"], { cwd });
@@ -77,7 +98,7 @@ describe("vaultpilot init", () => {
 
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(
-      "vaultpilot: 14 files exist already (.github/workflows/deploy.yml, .github/workflows/drift.yml, .github/workflows/policy-check.yml, …); nothing written: use another directory, or --force to overwrite\n",
+      "vaultpilot: 13 files exist already (.github/workflows/deploy.yml, .github/workflows/drift.yml, .github/workflows/policy-check.yml, …); nothing written: use another directory, or --force to overwrite\n",
     );
     expect(forced.code).toBe(0);
   });
