@@ -136,6 +136,7 @@ const CASES: Record<
       code: EXIT.failed,
     },
     { argv: () => ["audit", "verify", join(valid.dir, "no-export")], code: EXIT.failed },
+  ],
   // The second init finds the first one's files: nothing written, exit 2.
   init: [
     { argv: () => ["init", join(scaffold.dir, "team")], code: EXIT.clean },
