@@ -63,6 +63,8 @@ const runnerEnv = () => {
     INPUT_COMMAND: "validate",
     INPUT_POLICIES: "policies",
     "INPUT_WORKING-DIRECTORY": ".",
+    // As on GitHub, where it defaults to github.token: its ::add-mask:: is the first output.
+    "INPUT_GITHUB-TOKEN": "ghs_benchtoken000000000000000000000000",
   };
 };
 
