@@ -2,6 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import { runCli } from "../support/cli.js";
 import { startMoto, type MotoServer } from "../support/moto.js";
 import { CreateAliasCommand, GetPublicKeyCommand } from "@aws-sdk/client-kms";
@@ -20,6 +22,12 @@ import { parsePeriod } from "../../actions/audit/period.js";
 import { KmsManifestSigner } from "../../actions/audit/signing.js";
 import { ACCOUNT, CANARY, scenario, type Scenario } from "./scenario.js";
 import { TrailWriter, trailEvent } from "./trail-writer.js";
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats.default(ajv);
+const validManifest = ajv.compile(
+  JSON.parse(readFileSync("schemas/audit-manifest.schema.json", "utf8")) as object,
+);
 
 let moto: MotoServer;
 let s: Scenario;
@@ -89,6 +97,7 @@ describe("vaultpilot audit export", () => {
       "rotation:setSecret success",
     ]);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(validManifest(manifest), JSON.stringify(validManifest.errors)).toBe(true);
     expect(manifest.problemCount).toBe(0);
     expect(manifest.sources.cloudTrail[0].logFiles).toMatchObject({
       listed: 3,
@@ -286,6 +295,7 @@ describe("audit export: bad input", () => {
     const run = await runCli(exportArgs(out), { env: s.env });
     expect(run.code, run.stderr).toBe(1);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(validManifest(manifest), JSON.stringify(validManifest.errors)).toBe(true);
     const kinds = manifest.problems.map(
       (p: { kind: string; object: string }) => `${p.kind} ${p.object.split("/").pop()}`,
     );
