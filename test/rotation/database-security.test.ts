@@ -428,3 +428,76 @@ describe("the policy's connection is authoritative", () => {
     );
   });
 });
+
+describe("mysql accounts with MariaDB's ed25519 plugin", () => {
+  async function ed25519User(user: string, password: string) {
+    const db = servers.mysql;
+    await db.admin_sql("INSTALL SONAME 'auth_ed25519'").catch(() => undefined);
+    await db.admin_sql("DROP USER IF EXISTS ?@'%'", [user]);
+    await db.admin_sql("DROP USER IF EXISTS ?@'%'", [`${user}_clone`]);
+    await db.admin_sql("CREATE USER ?@'%' IDENTIFIED VIA ed25519 USING PASSWORD(?)", [
+      user,
+      password,
+    ]);
+    await db.admin_sql("GRANT SELECT ON app.* TO ?@'%'", [user]);
+  }
+
+  it("single user: changes the password by its ed25519 key, which logs in, and no log holds it", async () => {
+    const db = servers.mysql;
+    await ed25519User("eduser", "start-password");
+    const value = {
+      engine: "mysql",
+      host: db.host,
+      port: db.port,
+      username: "eduser",
+      password: "start-password",
+    };
+    await harness.createSecret("acme/orders-db", value);
+    const token = await stagePending("acme/orders-db", { ...value, password: NEW_CANARY });
+    const run = harness.engine("acme/orders-db", {
+      tenant: "acme",
+      name: "orders-db",
+      type: "mysql",
+      strategy: "single",
+    });
+
+    for (const step of STEPS) await run.step(step, token);
+
+    expect(await db.canLogin("eduser", NEW_CANARY)).toBe(true);
+    expect(await db.canLogin("eduser", "start-password")).toBe(false);
+    expect(db.logs()).toMatch(/SET PASSWORD FOR 'eduser'@'%' = '[A-Za-z0-9+/]{43}'/);
+    expect(db.logs()).not.toContain("LOGCANARY");
+  });
+
+  it("alternating users: makes the clone an ed25519 account too", async () => {
+    const db = servers.mysql;
+    await ed25519User("edalt", "first-password");
+    const value = {
+      engine: "mysql",
+      host: db.host,
+      port: db.port,
+      username: "edalt",
+      password: "first-password",
+      masterarn: await masterSecret("mysql"),
+    };
+    await harness.createSecret("acme/orders-db", value);
+    const config: SecretRotationConfig = {
+      tenant: "acme",
+      name: "orders-db",
+      type: "mysql",
+      strategy: "alternating",
+    };
+
+    await harness.runSteps("acme/orders-db", config, await harness.startRotation("acme/orders-db"));
+    await harness.runSteps("acme/orders-db", config, await harness.startRotation("acme/orders-db"));
+
+    const clone = await harness.value("acme/orders-db", { stage: "AWSPREVIOUS" });
+    const now = await current();
+    expect(clone.username).toBe("edalt_clone");
+    expect(await db.canLogin("edalt_clone", String(clone.password))).toBe(true);
+    expect(await db.canLogin("edalt", now.password)).toBe(true);
+    expect(db.logs()).toMatch(/CREATE USER 'edalt_clone'@'%' IDENTIFIED VIA ed25519 USING '/);
+    expect(db.logs()).not.toContain(now.password);
+    expect(db.logs()).not.toContain(String(clone.password));
+  });
+});

@@ -1,4 +1,15 @@
-import { createHmac } from "node:crypto";
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  randomBytes,
+  sign,
+} from "node:crypto";
+import {
+  ed25519PublicKeyFromHash,
+  ed25519SignWithHash,
+} from "../../components/rotation/strategies/mariadb-ed25519.js";
 import { describe, expect, it } from "vitest";
 import { nativePasswordHash, pluginOf } from "../../components/rotation/strategies/mysql-auth.js";
 import {
@@ -113,5 +124,42 @@ describe("equalise", () => {
     expect(
       equalise(parseGrants(lines("app"), base), parseGrants(lines("app_clone"), clone), clone),
     ).toEqual([]);
+  });
+});
+
+describe("ed25519PublicKeyFromHash", () => {
+  it("derives the public key Node's own Ed25519 derives from a seed (RFC 8032 §5.1.5)", () => {
+    // PKCS#8 prefix of an Ed25519 private key (RFC 8410): the 32-byte seed follows it.
+    const pkcs8 = Buffer.from("302e020100300506032b657004220420", "hex");
+    for (let i = 0; i < 8; i++) {
+      const seed = randomBytes(32);
+      const key = createPrivateKey({
+        key: Buffer.concat([pkcs8, seed]),
+        format: "der",
+        type: "pkcs8",
+      });
+      const expected = createPublicKey(key).export({ format: "der", type: "spki" }).subarray(-32);
+
+      expect(ed25519PublicKeyFromHash(createHash("sha512").update(seed).digest())).toEqual(
+        expected,
+      );
+    }
+  });
+
+  it("signs as Node's own Ed25519 does (RFC 8032 signatures are deterministic)", () => {
+    const pkcs8 = Buffer.from("302e020100300506032b657004220420", "hex");
+    for (let i = 0; i < 8; i++) {
+      const seed = randomBytes(32);
+      const message = randomBytes(32);
+      const key = createPrivateKey({
+        key: Buffer.concat([pkcs8, seed]),
+        format: "der",
+        type: "pkcs8",
+      });
+
+      expect(ed25519SignWithHash(createHash("sha512").update(seed).digest(), message)).toEqual(
+        sign(null, message, key),
+      );
+    }
   });
 });

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
 import pg from "pg";
+import { clientEd25519 } from "../../components/rotation/strategies/mariadb-ed25519.js";
 import { freePort } from "./moto.js";
 
 /** A database server of this test file's own, in a temporary data directory. */
@@ -324,7 +325,15 @@ export async function startMariadb(options: { logAll?: boolean } = {}): Promise<
   );
   const admin = { username: "admin", password: ADMIN_PASSWORD };
   const connect = (username: string, password: string) =>
-    createConnection({ host: "127.0.0.1", port, user: username, password, connectTimeout: 3000 });
+    createConnection({
+      host: "127.0.0.1",
+      port,
+      user: username,
+      password,
+      connectTimeout: 3000,
+      // mysql2 has no client for MariaDB's ed25519 accounts: VaultPilot's own.
+      authPlugins: { client_ed25519: clientEd25519(password) },
+    });
   return {
     engine: "mysql",
     host: "127.0.0.1",

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { mariadbEd25519Hash } from "./mariadb-ed25519.js";
 
 /**
  * The authentication plugins whose stored form VaultPilot computes on the client, so that a new
@@ -6,8 +7,13 @@ import { createHash } from "node:crypto";
  * clear. A user with any other plugin is refused with a one-line error: VaultPilot never falls
  * back to sending the password.
  */
-export const HASHED_PLUGINS = ["mysql_native_password"] as const;
+export const HASHED_PLUGINS = ["mysql_native_password", "ed25519"] as const;
 export type HashedPlugin = (typeof HASHED_PLUGINS)[number];
+
+/** The stored form of `password` for `plugin` (MariaDB's ed25519: base64 of the public key). */
+export function storedForm(plugin: HashedPlugin, password: string): string {
+  return plugin === "ed25519" ? mariadbEd25519Hash(password) : nativePasswordHash(password);
+}
 
 /**
  * mysql_native_password's stored form: `*` and the upper-case hex of SHA1(SHA1(password))

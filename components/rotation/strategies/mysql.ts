@@ -1,12 +1,14 @@
 import { createConnection, type Connection } from "mysql2/promise";
 import type { Strategy } from "../strategy.js";
+import { clientEd25519 } from "./mariadb-ed25519.js";
 import { equalise, parseGrants, quotedAccount } from "./mysql-grants.js";
-import { HASHED_PLUGINS, nativePasswordHash, pluginOf } from "./mysql-auth.js";
+import { HASHED_PLUGINS, pluginOf, storedForm, type HashedPlugin } from "./mysql-auth.js";
 import { sqlStrategy, type SqlEngine } from "./sql.js";
 
 /**
  * MySQL and MariaDB. A password goes to the server only in the stored form of the account's
- * authentication plugin, computed here (mysql_native_password: `'*' + HEX(SHA1(SHA1(pw)))`), so the
+ * authentication plugin, computed here (mysql_native_password: `'*' + HEX(SHA1(SHA1(pw)))`;
+ * MariaDB's ed25519: the base64 public key derived from SHA-512(pw)), so the
  * general query log and the binary log hold no password: MariaDB `SET PASSWORD FOR 'u'@'h' = '*…'`
  * (which a user may run for its own account), MySQL `ALTER USER … IDENTIFIED WITH
  * mysql_native_password AS '*…'`. Every statement names its account. Values go through mysql2's
@@ -28,6 +30,7 @@ export const mysqlEngine: SqlEngine = {
       ...(c.dbname && { database: c.dbname }),
       ...(tls && { ssl: { rejectUnauthorized: true } }),
       connectTimeout: timeoutMs,
+      authPlugins: { client_ed25519: clientEd25519(c.password) },
     });
     connection.on("error", () => undefined);
     const server = serverOf(connection);
@@ -37,15 +40,16 @@ export const mysqlEngine: SqlEngine = {
       },
       async setPassword(username, password) {
         for (const host of await server.hosts(username)) {
-          await server.plugin(username, host);
-          const hash = nativePasswordHash(password);
+          const plugin = await server.plugin(username, host);
+          const stored = storedForm(plugin, password);
           if (await server.isMariadb())
-            await connection.query("SET PASSWORD FOR ?@? = ?", [username, host, hash]);
+            // MariaDB takes a plugin's stored form as SET PASSWORD's literal, for one's own account too.
+            await connection.query("SET PASSWORD FOR ?@? = ?", [username, host, stored]);
           else
             await connection.query("ALTER USER ?@? IDENTIFIED WITH mysql_native_password AS ?", [
               username,
               host,
-              hash,
+              stored,
             ]);
         }
       },
@@ -56,19 +60,26 @@ export const mysqlEngine: SqlEngine = {
             [clone, host],
           );
           if ((found as unknown[]).length === 0) {
-            await server.plugin(base, host); // refuses a plugin whose form is not computed here
-            const hash = nativePasswordHash(password);
-            if (await server.isMariadb())
-              await connection.query("CREATE USER ?@? IDENTIFIED BY PASSWORD ?", [
-                clone,
-                host,
-                hash,
-              ]);
-            else
+            // The clone authenticates as the user does; a plugin whose form is not computed here is refused.
+            const plugin = await server.plugin(base, host);
+            const stored = storedForm(plugin, password);
+            if (!(await server.isMariadb()))
               await connection.query("CREATE USER ?@? IDENTIFIED WITH mysql_native_password AS ?", [
                 clone,
                 host,
-                hash,
+                stored,
+              ]);
+            else if (plugin === "ed25519")
+              await connection.query("CREATE USER ?@? IDENTIFIED VIA ed25519 USING ?", [
+                clone,
+                host,
+                stored,
+              ]);
+            else
+              await connection.query("CREATE USER ?@? IDENTIFIED BY PASSWORD ?", [
+                clone,
+                host,
+                stored,
               ]);
           }
           const reference = parseGrants(await server.grants(base, host), quotedAccount(base, host));
@@ -116,14 +127,18 @@ function serverOf(connection: Connection) {
       return rows.map((r) => r.Host);
     },
     /** The account's authentication plugin; refuses one whose stored form VaultPilot cannot compute. */
-    async plugin(user: string, host: string): Promise<string> {
+    async plugin(user: string, host: string): Promise<HashedPlugin> {
       const [row] = await first<Record<string, string>>("SHOW CREATE USER ?@?", [user, host]);
       const plugin = pluginOf(Object.values(row ?? {})[0] ?? "") ?? "mysql_native_password";
       if (!(HASHED_PLUGINS as readonly string[]).includes(plugin))
         throw new Error(
           `the user "${user}"@"${host}" authenticates with ${plugin}; VaultPilot sends passwords only pre-hashed and supports ${HASHED_PLUGINS.join(", ")}: change the user's plugin`,
         );
-      return plugin;
+      if (plugin === "ed25519" && !(await this.isMariadb()))
+        throw new Error(
+          `the user "${user}"@"${host}" authenticates with ed25519, which only MariaDB has`,
+        );
+      return plugin as HashedPlugin;
     },
     async grants(user: string, host: string): Promise<string[]> {
       const rows = await first<Record<string, string>>("SHOW GRANTS FOR ?@?", [user, host]);
