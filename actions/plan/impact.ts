@@ -34,30 +34,14 @@ export interface Impact {
   readonly services: readonly ServiceImpact[];
 }
 
-const ROTATION_TYPE = "aws:secretsmanager/secretRotation:SecretRotation";
-const ACCESS_POLICY_TYPE = "aws:iam/rolePolicy:RolePolicy";
-
-/** SecretRotation resources are named `<tenant>/<secret>-rotation`. */
+/** The secret a resource rotates, as its component declared it. */
 function rotatedSecret(r: SubjectResource): string | undefined {
-  if (r.type !== ROTATION_TYPE) return undefined;
-  return r.name.split("/")[1]?.replace(/-rotation$/, "");
+  return r.purpose?.kind === "rotation" ? r.purpose.secret : undefined;
 }
 
-/** The secrets an access policy lets its service read (the ReadConsumedSecrets statement). */
-export function readableSecrets(r: SubjectResource | undefined): string[] {
-  if (!r || typeof r.inputs.policy !== "string") return [];
-  try {
-    const doc = JSON.parse(r.inputs.policy) as {
-      Statement?: { Sid?: string; Resource?: unknown }[];
-    };
-    const statement = doc.Statement?.find((s) => s.Sid === "ReadConsumedSecrets");
-    const resources = Array.isArray(statement?.Resource) ? statement.Resource : [];
-    return resources
-      .map((arn) => /:secret:vaultpilot\/[^/]+\/(.+)-\?{6}$/.exec(String(arn))?.[1])
-      .filter((s): s is string => s !== undefined);
-  } catch {
-    return [];
-  }
+/** The secrets a resource lets its service read, as its component declared it. */
+export function readableSecrets(r: SubjectResource | undefined): readonly string[] {
+  return r?.purpose?.kind === "read-access" ? r.purpose.secrets : [];
 }
 
 function rotationText(
@@ -160,31 +144,32 @@ export function computeImpact(
         }
       }
     }
-    if (subject.secret && resource.type === "aws:secretsmanager/secret:Secret") {
-      secrets.set(`${subject.tenant}/${subject.secret}`, {
+    const purpose = resource.purpose;
+    if (purpose?.kind === "secret") {
+      secrets.set(`${subject.tenant}/${purpose.secret}`, {
         tenant: subject.tenant,
-        secret: subject.secret,
+        secret: purpose.secret,
         change: kind,
       });
     }
-    if (subject.service && resource.type === ACCESS_POLICY_TYPE) {
+    if (purpose?.kind === "read-access") {
       const was = new Set(readableSecrets(before ?? (kind === "delete" ? resource : undefined)));
       const now = new Set(kind === "delete" ? [] : readableSecrets(resource));
       for (const s of now) {
         if (!was.has(s))
-          touchService(subject.tenant, subject.service, "restart", `gains read access to ${s}`, s);
+          touchService(subject.tenant, purpose.service, "restart", `gains read access to ${s}`, s);
       }
       for (const s of was) {
         if (!now.has(s))
-          touchService(subject.tenant, subject.service, "restart", `loses read access to ${s}`, s);
+          touchService(subject.tenant, purpose.service, "restart", `loses read access to ${s}`, s);
       }
       if ([...now].every((s) => was.has(s)) && [...was].every((s) => now.has(s))) {
-        touchService(subject.tenant, subject.service, "restart", "its access policy changes");
+        touchService(subject.tenant, purpose.service, "restart", "its access policy changes");
       }
-    } else if (subject.service && resource.type === "aws:iam/role:Role" && kind !== "update") {
+    } else if (purpose?.kind === "identity" && kind !== "update") {
       touchService(
         subject.tenant,
-        subject.service,
+        purpose.service,
         "restart",
         kind === "create" ? "gets a new role" : "its role is removed",
       );

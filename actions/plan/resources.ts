@@ -1,4 +1,4 @@
-import type { Subject } from "../../components/aws/component.js";
+import type { Purpose, Subject } from "../../components/aws/component.js";
 
 /** One resource the program registers, as `vaultpilot plan --format json` prints it. */
 export interface PlannedResource {
@@ -14,6 +14,8 @@ export interface PlannedResource {
 /** A resource with what it belongs to in the policies (not printed; the impact is computed from it). */
 export interface SubjectResource extends PlannedResource {
   readonly subject?: Subject;
+  /** What the resource does for its subject, as its component declared it. */
+  readonly purpose?: Purpose;
 }
 
 /** One run of the program: its resources (sorted by URN) and who consumes each secret. */

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Subject } from "../../components/aws/component.js";
+import type { Purpose, Subject } from "../../components/aws/component.js";
 import type { SubjectResource } from "./resources.js";
 import { SECRET_PLACEHOLDER } from "./resources.js";
 
@@ -23,10 +23,17 @@ interface ComponentLike {
   readonly typeToken: string;
   readonly logicalName: string;
   readonly subject: Subject;
+  readonly purposes: ReadonlyMap<object, Purpose>;
 }
 
 function isComponent(value: unknown): value is ComponentLike {
-  return typeof value === "object" && value !== null && "typeToken" in value && "subject" in value;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "typeToken" in value &&
+    "subject" in value &&
+    "purposes" in value
+  );
 }
 
 /**
@@ -71,45 +78,38 @@ function parseMaybeJson(value: unknown): unknown {
   }
 }
 
-/** Outputs AWS would compute, shaped like AWS's, so policies and references resolve in the plan. */
-function computedState(type: string, name: string, inputs: Record<string, unknown>, scope: Scope) {
+/** AWS services whose ARNs carry no region (IAM and the other global services). */
+const GLOBAL_SERVICES = new Set(["iam", "organizations", "route53", "cloudfront", "shield"]);
+
+/**
+ * The outputs a cloud would compute for any resource, from its type token and inputs alone: an
+ * `id` and `name` (the physical name if the inputs give one, else the logical name), a
+ * `<type>Id` (`keyId` of `aws:kms/key:Key`), and for AWS an `arn` of AWS's usual shape,
+ * `arn:aws:<module>:<region>:<account>:<resource-type>/<name>` (no region for global services).
+ * A new resource type needs no entry here; plan's output shows these values where a component
+ * wires one resource's output into another's input.
+ */
+export function mockState(
+  type: string,
+  name: string,
+  inputs: Readonly<Record<string, unknown>>,
+  scope: Scope,
+): Record<string, unknown> & { id: string } {
   const physical = typeof inputs.name === "string" ? inputs.name : name;
-  const { region: r, account: a } = scope;
-  const module = type.split(":")[1]?.split("/")[0] ?? "unknown";
-  switch (type) {
-    case "aws:kms/key:Key":
-      return {
-        id: `mock-${name}`,
-        keyId: `mock-${name}`,
-        arn: `arn:aws:kms:${r}:${a}:key/mock-${name}`,
-      };
-    case "aws:kms/alias:Alias":
-      return { id: physical, arn: `arn:aws:kms:${r}:${a}:${physical}` };
-    case "aws:secretsmanager/secret:Secret": {
-      const arn = `arn:aws:secretsmanager:${r}:${a}:secret:${physical}-mock00`;
-      return { id: arn, arn };
-    }
-    case "aws:iam/role:Role":
-      return { id: physical, name: physical, arn: `arn:aws:iam::${a}:role/${physical}` };
-    case "aws:lambda/function:Function":
-      return { id: physical, name: physical, arn: `arn:aws:lambda:${r}:${a}:function:${physical}` };
-    case "aws:sqs/queue:Queue":
-      return {
-        id: physical,
-        arn: `arn:aws:sqs:${r}:${a}:${physical}`,
-        url: `https://sqs.${r}.amazonaws.com/${a}/${physical}`,
-      };
-    case "aws:cloudwatch/logGroup:LogGroup":
-      return { id: physical, name: physical, arn: `arn:aws:logs:${r}:${a}:log-group:${physical}` };
-    case "aws:sns/topic:Topic":
-      return { id: physical, arn: `arn:aws:sns:${r}:${a}:${physical}` };
-    case "aws:cloudwatch/eventRule:EventRule":
-      return { id: physical, name: physical, arn: `arn:aws:events:${r}:${a}:rule/${physical}` };
-    case "aws:cloudwatch/metricAlarm:MetricAlarm":
-      return { id: physical, arn: `arn:aws:cloudwatch:${r}:${a}:alarm:${physical}` };
-    default:
-      return { id: `${name}-id`, arn: `arn:aws:${module}:${r}:${a}:${physical}` };
+  const [cloud = "", path = ""] = type.split(":");
+  const [module = cloud, resource = ""] = path.split("/");
+  const kebab = resource.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const typeName = type.split(":").at(-1) ?? "";
+  const state: Record<string, unknown> & { id: string } = {
+    id: physical,
+    name: physical,
+    [`${typeName.charAt(0).toLowerCase()}${typeName.slice(1)}Id`]: physical,
+  };
+  if (cloud === "aws") {
+    const region = GLOBAL_SERVICES.has(module) ? "" : scope.region;
+    state.arn = `arn:aws:${module}:${region}:${scope.account}:${kebab}/${physical}`;
   }
+  return state;
 }
 
 /**
@@ -147,8 +147,8 @@ export async function runUnderMocks(
           account: "000000000000",
           region: "us-east-1",
         };
-        const { id, ...computed } = computedState(args.type, args.name, inputs, scope);
-        return { id, state: { ...inputs, ...computed } };
+        const { id, ...computed } = mockState(args.type, args.name, inputs, scope);
+        return { id, state: { ...computed, ...inputs } };
       },
       call: () => ({}),
     },
@@ -199,11 +199,19 @@ export async function runUnderMocks(
     if (isComponent(r.resource)) return r.resource.subject;
     const parent = r.parent ? byObject.get(r.parent) : undefined;
     if (parent) return subjectOf(parent);
-    return r.type === "pulumi:providers:aws" ? { tenant: r.name } : undefined;
+    // A tenant's providers are named after it: `<tenant>` (AWS) or `<tenant>/<cloud>`.
+    return r.type.startsWith("pulumi:providers:") ? { tenant: r.name.split("/")[0]! } : undefined;
+  };
+  const purposeOf = (r: Registration): Purpose | undefined => {
+    const parent = r.parent ? byObject.get(r.parent) : undefined;
+    return parent && isComponent(parent.resource)
+      ? parent.resource.purposes.get(r.resource)
+      : undefined;
   };
   const resources: SubjectResource[] = [...registrations.values()].map((r) => {
     const parent = r.parent ? byObject.get(r.parent) : undefined;
     const subject = subjectOf(r);
+    const purpose = purposeOf(r);
     return {
       urn: urnOf(r),
       type: r.type,
@@ -211,6 +219,7 @@ export async function runUnderMocks(
       ...(parent && { parent: urnOf(parent) }),
       inputs: inputsByKey.get(`${r.type}::${r.name}`) ?? {},
       ...(subject && { subject }),
+      ...(purpose && { purpose }),
     };
   });
   return resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));

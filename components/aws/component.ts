@@ -9,8 +9,25 @@ export interface Subject {
   readonly secretType?: string;
 }
 
+/**
+ * What one child resource does for the policies, declared by the component that creates it, so
+ * the plan's impact reads meaning from here and never from child names, policy Sids or ARNs.
+ * - `secret`: holds the value of the tenant's secret `secret`.
+ * - `rotation`: rotates the secret `secret` on its schedule.
+ * - `identity`: the identity the service `service` runs as (created or removed: it restarts).
+ * - `read-access`: lets the service `service` read exactly `secrets` (names in the policies).
+ */
+export type Purpose =
+  | { readonly kind: "secret"; readonly secret: string }
+  | { readonly kind: "rotation"; readonly secret: string }
+  | { readonly kind: "identity"; readonly service: string }
+  | { readonly kind: "read-access"; readonly service: string; readonly secrets: readonly string[] };
+
 /** A ComponentResource that remembers its type token, name and subject (Pulumi keeps those internal). */
 export abstract class VaultpilotComponent extends pulumi.ComponentResource {
+  /** The purpose of each child that has one (see `declarePurpose`). */
+  readonly purposes = new Map<pulumi.Resource, Purpose>();
+
   constructor(
     readonly typeToken: string,
     readonly logicalName: string,
@@ -18,5 +35,11 @@ export abstract class VaultpilotComponent extends pulumi.ComponentResource {
     opts: pulumi.ComponentResourceOptions | undefined,
   ) {
     super(typeToken, logicalName, {}, opts);
+  }
+
+  /** Records what `child` is for (read by `vaultpilot plan`'s impact) and returns it. */
+  protected declarePurpose<T extends pulumi.Resource>(child: T, purpose: Purpose): T {
+    this.purposes.set(child, purpose);
+    return child;
   }
 }

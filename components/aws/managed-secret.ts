@@ -100,21 +100,24 @@ export class ManagedSecret extends VaultpilotComponent {
     );
     const replicas = args.replicas ?? [];
     const recoveryWindowInDays = args.recoveryWindowInDays ?? 30;
-    const secret = new Secret(
-      `${name}-secret`,
-      {
-        name: secretName(args.scope.tenant, args.secretName),
-        description: `${args.secretType} secret ${args.secretName} of tenant ${args.scope.tenant}, managed by VaultPilot`,
-        kmsKeyId: args.kmsKeyId,
-        recoveryWindowInDays,
-        replicas: replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyId })),
-        tags: {
-          [TAG_TENANT]: args.scope.tenant,
-          [TAG_TYPE]: args.secretType,
-          [TAG_SCHEDULE]: args.scheduleName,
+    const secret = this.declarePurpose(
+      new Secret(
+        `${name}-secret`,
+        {
+          name: secretName(args.scope.tenant, args.secretName),
+          description: `${args.secretType} secret ${args.secretName} of tenant ${args.scope.tenant}, managed by VaultPilot`,
+          kmsKeyId: args.kmsKeyId,
+          recoveryWindowInDays,
+          replicas: replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyId })),
+          tags: {
+            [TAG_TENANT]: args.scope.tenant,
+            [TAG_TYPE]: args.secretType,
+            [TAG_SCHEDULE]: args.scheduleName,
+          },
         },
-      },
-      { parent: this },
+        { parent: this },
+      ),
+      { kind: "secret", secret: args.secretName },
     );
     new SecretPolicy(
       `${name}-policy`,

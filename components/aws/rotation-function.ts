@@ -501,14 +501,17 @@ export class RotationFunction extends VaultpilotComponent {
     }
     for (const secret of args.secrets) {
       // Without dependsOn the permission, Secrets Manager may try the function before it may invoke it.
-      new SecretRotation(
-        `${scope.tenant}/${secret.name}-rotation`,
-        {
-          secretId: secret.secretId,
-          rotationLambdaArn: fn.arn,
-          rotationRules: rotationRules(secret.schedule),
-        },
-        { parent: this, dependsOn: [permission] },
+      this.declarePurpose(
+        new SecretRotation(
+          `${scope.tenant}/${secret.name}-rotation`,
+          {
+            secretId: secret.secretId,
+            rotationLambdaArn: fn.arn,
+            rotationRules: rotationRules(secret.schedule),
+          },
+          { parent: this, dependsOn: [permission] },
+        ),
+        { kind: "rotation", secret: secret.name },
       );
     }
     this.functionArn = fn.arn;

@@ -104,17 +104,20 @@ export class TenantAccessRole extends VaultpilotComponent {
       { tenant: args.scope.tenant, service: args.service },
       opts,
     );
-    const role = new Role(
-      `${name}-access-role`,
-      {
-        name: accessRoleName(args.scope.tenant, args.service),
-        assumeRolePolicy: JSON.stringify(accessTrustPolicy(args.scope, args.runtime)),
-        tags: { "vaultpilot:tenant": args.scope.tenant, "vaultpilot:service": args.service },
-      },
-      { parent: this },
+    const role = this.declarePurpose(
+      new Role(
+        `${name}-access-role`,
+        {
+          name: accessRoleName(args.scope.tenant, args.service),
+          assumeRolePolicy: JSON.stringify(accessTrustPolicy(args.scope, args.runtime)),
+          tags: { "vaultpilot:tenant": args.scope.tenant, "vaultpilot:service": args.service },
+        },
+        { parent: this },
+      ),
+      { kind: "identity", service: args.service },
     );
     if (args.secretNames.length > 0) {
-      new RolePolicy(
+      const readAccess = new RolePolicy(
         `${name}-access-policy`,
         {
           name: "read-secrets",
@@ -129,6 +132,11 @@ export class TenantAccessRole extends VaultpilotComponent {
         },
         { parent: this },
       );
+      this.declarePurpose(readAccess, {
+        kind: "read-access",
+        service: args.service,
+        secrets: [...args.secretNames],
+      });
     }
     this.roleArn = role.arn;
     this.registerOutputs({ roleArn: this.roleArn });

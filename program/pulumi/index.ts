@@ -1,13 +1,14 @@
 // The Pulumi program (Pulumi.yaml's main, bundled to dist/pulumi/index.js): reads the stack's
 // settings and the policies, selects the stack's tenants and creates their components. It holds no
-// resource logic: that lives in components/aws/ and in createStackResources.
+// resource logic: that lives in components/ and in the concerns (program/pulumi/concerns/).
 import * as pulumi from "@pulumi/pulumi";
 import { resolve } from "node:path";
 import { validatePolicies } from "../validate.js";
 import { createAuditArchive } from "./audit-archive.js";
 import { readAuditSettings } from "./audit-settings.js";
 import { readStackSettings, selectTenants, type ConfigLookup } from "./settings.js";
-import { createStackResources } from "./stack.js";
+import { RotationAlarms } from "../../components/aws/rotation-alarms.js";
+import { componentsOf, createStackResources } from "./stack.js";
 
 const all = pulumi.runtime.allConfig();
 const lookup: ConfigLookup = (key) => {
@@ -37,7 +38,9 @@ const resources = createStackResources(tenants, settings, {
   ...(webhook !== undefined && { alarmWebhookUrl: webhook }),
 });
 export const tenantKeys = Object.fromEntries(resources.map((r) => [r.tenant, r.key.keyArn]));
-export const alarmTopics = Object.fromEntries(resources.map((r) => [r.tenant, r.alarms.topicArn]));
+export const alarmTopics = Object.fromEntries(
+  resources.flatMap((r) => componentsOf(r, RotationAlarms).map((a) => [r.tenant, a.topicArn])),
+);
 
 // The audit archive is the stack's, not a tenant's: made once, with the stack's default provider.
 const archive = createAuditArchive(

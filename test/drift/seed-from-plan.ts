@@ -6,6 +6,7 @@ import {
 } from "@aws-sdk/client-kms";
 import { CreateFunctionCommand, type Runtime } from "@aws-sdk/client-lambda";
 import { CreateSecretCommand, PutResourcePolicyCommand } from "@aws-sdk/client-secrets-manager";
+import { mockState } from "../../actions/plan/run-program.js";
 import type { PolicyModel } from "../../program/model.js";
 import { accountSdk, type AccountSdk } from "./moto-accounts.js";
 import { EMPTY_ZIP, rotateOnce } from "./seed-from-model.js";
@@ -120,9 +121,9 @@ export async function seedFromPlan(
     if (key.inputs.enableKeyRotation === true) {
       await account.kms.send(new EnableKeyRotationCommand({ KeyId: meta!.KeyId! }));
     }
-    const mockId = `mock-${key.name}`;
-    real.set(mockId, meta!.KeyId!);
-    real.set(`arn:aws:kms:${account.region}:${account.account}:key/${mockId}`, meta!.Arn!);
+    const mock = mockState(key.type, key.name, key.inputs, account);
+    real.set(mock.id, meta!.KeyId!);
+    real.set(String(mock.arn), meta!.Arn!);
     keys.set(tenant, meta!.KeyId!);
   }
   for (const alias of ofType("aws:kms/alias:Alias")) {
@@ -145,7 +146,7 @@ export async function seedFromPlan(
   }
   for (const fn of ofType("aws:lambda/function:Function")) {
     const account = await sdk(tenantOf(fn));
-    await account.lambda.send(
+    const created = await account.lambda.send(
       new CreateFunctionCommand({
         FunctionName: str(fn.inputs.name),
         Runtime: str(fn.inputs.runtime) as Runtime,
@@ -155,6 +156,7 @@ export async function seedFromPlan(
         Code: { ZipFile: EMPTY_ZIP },
       }),
     );
+    real.set(String(mockState(fn.type, fn.name, fn.inputs, account).arn), created.FunctionArn!);
   }
   for (const secret of ofType("aws:secretsmanager/secret:Secret")) {
     const tenant = tenantOf(secret);
@@ -174,10 +176,7 @@ export async function seedFromPlan(
         Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
       }),
     );
-    real.set(
-      `arn:aws:secretsmanager:${account.region}:${account.account}:secret:${name}-mock00`,
-      created.ARN!,
-    );
+    real.set(String(mockState(secret.type, secret.name, secret.inputs, account).arn), created.ARN!);
     secrets.set(name, {
       tenant,
       name,
@@ -211,7 +210,7 @@ export async function seedFromPlan(
     )!.inputs.tags ?? {}) as Record<string, string>;
     const days = rules.automaticallyAfterDays ?? schedules.get(tags["vaultpilot:schedule"] ?? "");
     const version = await rotateOnce(account, arn, seeded.currentVersion, options.value, {
-      RotationLambdaARN: str(rotation.inputs.rotationLambdaArn),
+      RotationLambdaARN: map(rotation.inputs.rotationLambdaArn),
       RotationRules: {
         ...(days !== undefined && { AutomaticallyAfterDays: days }),
         ...(rules.scheduleExpression && { ScheduleExpression: rules.scheduleExpression }),

@@ -31,7 +31,7 @@ describe("the Pulumi program on the example policies", () => {
       expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 7 });
       expect(byName("aws:kms/alias:Alias", `${tenant.name}-alias`).inputs).toMatchObject({
         name: `alias/vaultpilot/${tenant.name}`,
-        targetKeyId: `mock-${tenant.name}-key`,
+        targetKeyId: `${tenant.name}-key`,
       });
     }
   });
@@ -40,7 +40,7 @@ describe("the Pulumi program on the example policies", () => {
     const secret = byName("aws:secretsmanager/secret:Secret", "acme/orders-db-secret");
     expect(secret.inputs).toMatchObject({
       name: "vaultpilot/acme/orders-db",
-      kmsKeyId: "arn:aws:kms:us-east-1:111111111111:key/mock-acme-key",
+      kmsKeyId: "arn:aws:kms:us-east-1:111111111111:key/acme-key",
       tags: {
         "vaultpilot:tenant": "acme",
         "vaultpilot:type": "postgres",
@@ -64,7 +64,7 @@ describe("the Pulumi program on the example policies", () => {
     );
     expect(rotation.inputs).toMatchObject({
       rotationLambdaArn:
-        "arn:aws:lambda:us-east-1:111111111111:function:vaultpilot_acme_postgres_rotation",
+        "arn:aws:lambda:us-east-1:111111111111:function/vaultpilot_acme_postgres_rotation",
       rotationRules: { scheduleExpression: "cron(0 1 1 * ? *)", duration: "3h" },
     });
     expect(
@@ -93,11 +93,11 @@ describe("the Pulumi program on the example policies", () => {
         },
       },
       deadLetterConfig: {
-        targetArn: "arn:aws:sqs:us-east-1:111111111111:vaultpilot_acme_postgres_rotation-dlq",
+        targetArn: "arn:aws:sqs:us-east-1:111111111111:queue/vaultpilot_acme_postgres_rotation-dlq",
       },
     });
     expect(byName("aws:cloudwatch/logGroup:LogGroup", "acme/postgres-logs").inputs).toMatchObject({
-      kmsKeyId: "arn:aws:kms:us-east-1:111111111111:key/mock-acme-key",
+      kmsKeyId: "arn:aws:kms:us-east-1:111111111111:key/acme-key",
       retentionInDays: 365,
     });
   });
@@ -271,7 +271,7 @@ describe("the Pulumi program on the example policies", () => {
 
   it("alarms per tenant: an encrypted topic, a rule on failed rotations, an alarm per function", () => {
     expect(byName("aws:sns/topic:Topic", "acme-alarm-topic").inputs.kmsMasterKeyId).toBe(
-      "arn:aws:kms:us-east-1:111111111111:key/mock-acme-key",
+      "arn:aws:kms:us-east-1:111111111111:key/acme-key",
     );
     const pattern = JSON.parse(
       byName("aws:cloudwatch/eventRule:EventRule", "acme-rotation-failures").inputs

@@ -1,0 +1,27 @@
+import { rotationFunctionName } from "../../../cloud/aws/naming.js";
+import { RotationAlarms } from "../../../components/aws/rotation-alarms.js";
+import { defineConcern } from "./concern.js";
+
+/**
+ * The tenant's rotation alarms: an encrypted topic, a rule on failed rotations, an alarm per
+ * rotation function (named as the secrets concern names them), and the stack's webhook if set.
+ */
+export const alarms = defineConcern({
+  name: "alarms",
+  settings: ({ inputs }) => ({ webhook: inputs.alarmWebhookUrl }),
+  components: ({ tenant, scope, key, options }, { webhook }) => [
+    new RotationAlarms(
+      tenant.name,
+      {
+        scope,
+        kmsKeyArn: key.keyArn,
+        functions: [...new Set(tenant.secrets.map((s) => s.type))].map((secretType) => ({
+          secretType,
+          functionName: rotationFunctionName(tenant.name, secretType),
+        })),
+        notify: webhook === undefined ? "none" : { httpsEndpoint: webhook },
+      },
+      options,
+    ),
+  ],
+});

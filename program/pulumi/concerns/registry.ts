@@ -1,0 +1,9 @@
+// The stack's concerns, in the order they are created. Add a concern: a file in this folder that
+// exports `defineConcern({ name, settings, components })`, and one line here.
+import { access } from "./access.js";
+import { alarms } from "./alarms.js";
+import type { Concern } from "./concern.js";
+import { driftReader } from "./drift-reader.js";
+import { secrets } from "./secrets.js";
+
+export const CONCERNS: readonly Concern[] = [secrets, access, alarms, driftReader];

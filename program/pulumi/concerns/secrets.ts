@@ -1,0 +1,69 @@
+import { ManagedSecret } from "../../../components/aws/managed-secret.js";
+import { accessRoleName, roleArn, rotationRoleName, topicArn } from "../../../cloud/aws/naming.js";
+import { RotationFunction } from "../../../components/aws/rotation-function.js";
+import { rotationConfigFor } from "../../rotation-config.js";
+import { defineConcern } from "./concern.js";
+
+/**
+ * The tenant's secrets and their rotation: a ManagedSecret per Secret, and a RotationFunction per
+ * secret type serving every secret of that type.
+ */
+export const secrets = defineConcern({
+  name: "secrets",
+  settings: ({ settings }) => ({ logRetentionDays: settings.logRetentionDays }),
+  components: ({ tenant, scope, key, options }, { logRetentionDays }) => {
+    const managed = new Map(
+      tenant.secrets.map((secret) => [
+        secret.name,
+        new ManagedSecret(
+          `${tenant.name}/${secret.name}`,
+          {
+            scope,
+            secretName: secret.name,
+            secretType: secret.type,
+            scheduleName: secret.schedule.name,
+            kmsKeyId: key.keyArn,
+            consumerRoleArns: secret.consumers.map((c) =>
+              roleArn(scope, accessRoleName(tenant.name, c.name)),
+            ),
+            rotationRoleArn: roleArn(scope, rotationRoleName(tenant.name, secret.type)),
+          },
+          options,
+        ),
+      ]),
+    );
+    const types = [...new Set(tenant.secrets.map((s) => s.type))];
+    const functions = types.map(
+      (type) =>
+        new RotationFunction(
+          `${tenant.name}/${type}`,
+          {
+            scope,
+            secretType: type,
+            secrets: tenant.secrets
+              .filter((s) => s.type === type)
+              .map((s) => ({
+                name: s.name,
+                secretId: managed.get(s.name)!.arn,
+                schedule: {
+                  everyDays: s.schedule.everyDays,
+                  ...(s.schedule.window && {
+                    window: {
+                      start: s.schedule.window.start,
+                      durationHours: s.schedule.window.durationHours,
+                    },
+                  }),
+                },
+                // Alerts go to the alarms concern's topic (its ARN is a pure function of names).
+                config: rotationConfigFor(s, { alertTopicArn: topicArn(scope) }),
+                ...(s.connection?.masterSecret && { masterSecret: s.connection.masterSecret.name }),
+              })),
+            kmsKeyArn: key.keyArn,
+            logRetentionDays,
+          },
+          options,
+        ),
+    );
+    return [...managed.values(), ...functions];
+  },
+});

@@ -1,0 +1,68 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { Provider } from "@pulumi/aws/provider.js";
+import { roleArn, type TenantScope } from "../../cloud/aws/naming.js";
+import type { Tenant } from "../model.js";
+import type { StackSettings } from "./settings.js";
+
+/** A tenant's providers by cloud (Pulumi package name): `aws` always, others when they apply. */
+export interface Providers {
+  readonly aws: Provider;
+  readonly [cloud: string]: pulumi.ProviderResource | undefined;
+}
+
+/**
+ * Makes one cloud's provider for a tenant, or undefined when the tenant uses nothing of that
+ * cloud. `transformations` are the plan's recording ones: pass them to the provider.
+ */
+export interface CloudProvider {
+  /** The Pulumi package the provider is for (`aws`, `kubernetes`, `azure-native`). */
+  readonly cloud: string;
+  readonly create: (
+    tenant: Tenant,
+    scope: TenantScope,
+    settings: StackSettings,
+    transformations: pulumi.ResourceOptions["transformations"],
+  ) => pulumi.ProviderResource | undefined;
+}
+
+/**
+ * The tenant's AWS provider: its own account and region (a tenant lives in its own account),
+ * through the deploy role, refusing any other account. Named after the tenant (its identity).
+ */
+export const awsProvider = {
+  cloud: "aws",
+  create: (tenant, scope, settings, transformations) =>
+    new Provider(
+      tenant.name,
+      {
+        region: scope.region,
+        allowedAccountIds: [scope.account],
+        assumeRoles: [
+          { roleArn: roleArn(scope, settings.deployRoleName), sessionName: "vaultpilot" },
+        ],
+        defaultTags: { tags: { "vaultpilot:managed-by": "vaultpilot" } },
+      },
+      { transformations },
+    ),
+} satisfies CloudProvider;
+
+/**
+ * Providers other than AWS, one entry per cloud. A cloud's provider for a tenant is named
+ * `<tenant>/<cloud>` (the plan reads the tenant from that name).
+ */
+export const OTHER_PROVIDERS: readonly CloudProvider[] = [];
+
+/** Every provider the tenant needs, by cloud. */
+export function tenantProviders(
+  tenant: Tenant,
+  scope: TenantScope,
+  settings: StackSettings,
+  transformations: pulumi.ResourceOptions["transformations"],
+): Providers {
+  const others: Record<string, pulumi.ProviderResource> = {};
+  for (const cloud of OTHER_PROVIDERS) {
+    const provider = cloud.create(tenant, scope, settings, transformations);
+    if (provider) others[cloud.cloud] = provider;
+  }
+  return { ...others, aws: awsProvider.create(tenant, scope, settings, transformations) };
+}
