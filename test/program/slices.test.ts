@@ -27,19 +27,23 @@ describe("runProgram on a stack larger than one run", () => {
   const tree = policyTree(manyTenants(TENANTS_PER_RUN + 3));
   afterAll(() => tree.remove());
 
-  it("gives exactly the resources of one run over every tenant, in URN order", async () => {
-    const result = validatePolicies(tree.dir);
-    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    const model = result.model!;
-    const settings = readStackSettings("slices", () => undefined);
+  it(
+    "gives exactly the resources of one run over every tenant, in URN order",
+    { timeout: 180_000 },
+    async () => {
+      const result = validatePolicies(tree.dir);
+      expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const model = result.model!;
+      const settings = readStackSettings("slices", () => undefined);
 
-    const sliced = await runProgram(model, settings);
-    const whole = await runUnderMocks("slices", (opts) =>
-      createStackResources(model.tenants, settings, {}, opts),
-    );
+      const sliced = await runProgram(model, settings);
+      const whole = await runUnderMocks("slices", (opts) =>
+        createStackResources(model.tenants, settings, {}, opts),
+      );
 
-    expect(model.tenants).toHaveLength(TENANTS_PER_RUN + 3);
-    expect(sliced.resources.map((r) => r.urn)).toEqual(whole.map((r) => r.urn));
-    expect(sliced.resources).toEqual(whole);
-  });
+      expect(model.tenants).toHaveLength(TENANTS_PER_RUN + 3);
+      expect(sliced.resources.map((r) => r.urn)).toEqual(whole.map((r) => r.urn));
+      expect(sliced.resources).toEqual(whole);
+    },
+  );
 });
