@@ -64,7 +64,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(project, { recursive: true, force: true }));
 
-describe("vaultpilot plan", () => {
+describe("vaultpilot plan", { timeout: 120_000 }, () => {
   it("lists the resources the example policies produce, as text and json", async () => {
     const text = await runCli(["plan", "policies"], { cwd: project });
     const json = await planJson();
