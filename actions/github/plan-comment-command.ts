@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Octokit } from "@octokit/rest";
 import { EXIT, UsageError, type CliIO } from "../io.js";
-import { planCommentBody, upsertPlanComment } from "./plan-comment.js";
+import {
+  GithubRefusedError,
+  planCommentBody,
+  tokenIdentity,
+  upsertPlanComment,
+  type CommentOutcome,
+} from "./plan-comment.js";
 
 export interface PlanCommentOptions {
   readonly stack: string;
@@ -12,6 +18,8 @@ export interface PlanCommentOptions {
   readonly repo?: string;
   readonly fullPlanUrl: string;
   readonly mask: readonly string[];
+  /** The login the token posts as; default: asked of GitHub (see tokenIdentity). */
+  readonly author?: string;
 }
 
 function readText(cwd: string, path: string): string {
@@ -55,14 +63,30 @@ export async function planCommentCommand(options: PlanCommentOptions, io: CliIO)
   const octokit = new Octokit({
     auth: token,
     baseUrl: io.env.GITHUB_API_URL ?? "https://api.github.com",
+    userAgent: "vaultpilot-plan-comment",
+    // Octokit logs failed requests to the console; the one line of a refusal says enough.
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
-  const outcome = await upsertPlanComment(
-    octokit,
-    { owner, repo, issueNumber },
-    options.stack,
-    body,
-    hasChanges,
-  );
+  let outcome: CommentOutcome;
+  try {
+    const author = options.author ?? (await tokenIdentity(octokit, io.env));
+    outcome = await upsertPlanComment(
+      octokit,
+      { owner, repo, issueNumber },
+      options.stack,
+      body,
+      hasChanges,
+      author,
+    );
+  } catch (error) {
+    if (error instanceof GithubRefusedError) throw new UsageError(error.message);
+    throw error;
+  }
+  for (const other of outcome.ignored) {
+    io.stderr(
+      `ignored comment ${other.id} by ${other.author}: it carries stack ${options.stack}'s marker but was not written by this token's identity\n`,
+    );
+  }
   io.stderr(
     outcome.action === "skipped"
       ? `no changes for stack ${options.stack}: no comment\n`

@@ -29,6 +29,10 @@ function registerPlanCommand(program: Command, io: CliIO, setExit: (code: number
       "plan this stack's tenants and settings (Pulumi.<name>.yaml); default: every tenant",
     )
     .option("--project <dir>", "the Pulumi project directory holding Pulumi.<stack>.yaml", ".")
+    .option(
+      "--full",
+      "with --base, run the program for every tenant, not only those whose policies changed",
+    )
     .addOption(
       new Option("-f, --format <format>", "output format").choices(PLAN_FORMATS).default("text"),
     )
@@ -40,7 +44,9 @@ function registerPlanCommand(program: Command, io: CliIO, setExit: (code: number
     about:
       'json prints {resources:[{urn,type,name,parent,inputs}], changes:{create,update,delete}, impact}; secret inputs show as "[secret]".\n' +
       "markdown prints a pull-request comment: summary table, impact, Mermaid graph, collapsed details.\n" +
-      "Needs no cloud credentials: the program runs under Pulumi's mocks.",
+      "Needs no cloud credentials: the program runs under Pulumi's mocks.\n" +
+      "With --base, only tenants whose policies differ (or that use a changed schedule) are planned, the rest reported\n" +
+      "unchanged; every tenant when Pulumi.<stack>.yaml, Pulumi.yaml, the program or VaultPilot's version changed, or with --full.",
     exits: {
       clean: "planned",
       findings: "the policies do not validate",
@@ -100,12 +106,17 @@ export function registerPlanComment(program: Command, io: CliIO, setExit: (code:
       "environment variables whose values are masked in the comment",
       [] as string[],
     )
+    .option(
+      "--author <login>",
+      "the login the token posts as (default: GET /user; under Actions, github-actions[bot])",
+    )
     .action(async (options: PlanCommentOptions) => {
       const { planCommentCommand } = await import("../github/plan-comment-command.js");
       setExit(await planCommentCommand(options, io));
     });
   describeCommand(command, {
     about:
+      "Updates only a comment this token's identity wrote; comments by others that carry the marker are left alone.\n" +
       "Needs GITHUB_TOKEN; GITHUB_API_URL overrides the API address (default https://api.github.com).",
     exits: {
       clean: "comment posted, updated, or not needed (no changes)",

@@ -7,6 +7,8 @@ export interface PlanOptions {
   readonly base?: string;
   readonly stack?: string;
   readonly project: string;
+  /** With --base, plan every tenant rather than those whose policies changed. */
+  readonly full?: boolean;
 }
 
 /** The names of stacks' output formats. */
