@@ -1,7 +1,12 @@
 import { resolve } from "node:path";
 import { validatePolicies } from "../../program/validate.js";
 import type { PolicyModel } from "../../program/model.js";
-import { readStackSettings, type StackSettings } from "../../program/pulumi/settings.js";
+import {
+  readStackSettings,
+  selectTenants,
+  type StackSettings,
+} from "../../program/pulumi/settings.js";
+import type { PolicySet } from "../../program/documents.js";
 import { EXIT, UsageError, type CliIO } from "../io.js";
 import { policyDirectory } from "../policy-directory.js";
 import { diffResources } from "./diff.js";
@@ -12,8 +17,11 @@ import type { PlanResult } from "./plan-result.js";
 import { runProgram } from "./program-run.js";
 import { DuplicateResourceError } from "./run-program.js";
 import type { PlanOptions } from "./options.js";
-import { readStackFile } from "./stack-files.js";
+import { parseStackFile, readStackFile } from "./stack-files.js";
 import { useColor } from "../terminal.js";
+import { fileAt, projectChange } from "./base-project.js";
+import { changedTenants, type PlanScope, type PolicySide } from "./changed-tenants.js";
+import { NO_PROGRESS, terminalProgress } from "./progress.js";
 
 function firstError(model: {
   diagnostics: readonly {
@@ -33,11 +41,94 @@ function allTenants(): StackSettings {
   return readStackSettings("default", () => undefined);
 }
 
+/** What one plan compares: the head's policies and, with a base, the base's. */
+export interface PlanSides {
+  readonly head: { readonly model: PolicyModel; readonly documents: PolicySet };
+  /** The base's policies; model undefined when they did not exist then. Absent: plan from nothing. */
+  readonly base?: PolicySide;
+  /** The git ref of the base, for the summary. */
+  readonly baseRef?: string;
+  readonly settings: StackSettings;
+  /** @default - the head's settings */
+  readonly baseSettings?: StackSettings;
+  /** Why every tenant must be planned whatever changed (settings, program, version, --full). */
+  readonly fullReason?: string;
+}
+
+/**
+ * Runs the program on both sides and compares them. With a base and no `fullReason`, only the
+ * tenants `changedTenants` finds run (on both sides); every other tenant of the stack is reported
+ * unchanged, which it is by construction.
+ */
+export async function planSides(sides: PlanSides, progress = NO_PROGRESS): Promise<PlanResult> {
+  const { head, base, settings } = sides;
+  const baseSettings = sides.baseSettings ?? settings;
+  const scope: PlanScope =
+    sides.fullReason !== undefined
+      ? { kind: "full", reason: sides.fullReason }
+      : base === undefined
+        ? { kind: "full", reason: "there is no base to compare with" }
+        : changedTenants(base, { model: head.model, documents: head.documents });
+  const only = scope.kind === "tenants" ? scope.tenants : undefined;
+  const inStack = (model: PolicyModel | undefined, s: StackSettings) =>
+    (model ? selectTenants(model, s.tenants) : []).map((t) => t.name);
+  const headTenants = inStack(head.model, settings);
+  const baseTenants = base ? inStack(base.model, baseSettings) : [];
+  const planned = (names: string[]) => names.filter((n) => only === undefined || only.has(n));
+  const baseCount = planned(baseTenants).length;
+  const total = baseCount + planned(headTenants).length;
+  const baseRun = await runProgram(base?.model, baseSettings, {
+    ...(only && { only }),
+    onProgress: (done) => progress.update(done, total),
+  });
+  const headRun = await runProgram(head.model, settings, {
+    ...(only && { only }),
+    onProgress: (done) => progress.update(baseCount + done, total),
+  });
+  progress.finish();
+  const changes = diffResources(baseRun.resources, headRun.resources);
+  const unchanged = only === undefined ? [] : headTenants.filter((t) => !only.has(t));
+  return {
+    stack: settings.stack,
+    ...(sides.baseRef !== undefined && { base: sides.baseRef }),
+    scope:
+      scope.kind === "full"
+        ? {
+            mode: "full",
+            reason: scope.reason,
+            planned: new Set([...headTenants, ...baseTenants]).size,
+            unchanged,
+          }
+        : {
+            mode: "incremental",
+            planned: new Set(planned([...headTenants, ...baseTenants])).size,
+            unchanged,
+          },
+    head: headRun,
+    changes,
+    impact: computeImpact(changes, baseRun, headRun),
+  };
+}
+
+export interface PlanRequest {
+  /** The policy directory. */
+  readonly root: string;
+  readonly settings: StackSettings;
+  /** A git ref to compare with. */
+  readonly base?: string;
+  /** The Pulumi project directory (holds Pulumi.yaml and Pulumi.<stack>.yaml). @default root */
+  readonly project?: string;
+  /** The stack, when settings come from its file. */
+  readonly stack?: string;
+  /** Plan every tenant even when an incremental plan would do. @default false */
+  readonly full?: boolean;
+}
+
 export async function plan(
-  root: string,
-  settings: StackSettings,
-  base: string | undefined,
+  request: PlanRequest,
+  progress = NO_PROGRESS,
 ): Promise<PlanResult | { errors: number; first: string }> {
+  const { root, settings, base } = request;
   const head = validatePolicies(root);
   if (!head.model) {
     return {
@@ -45,7 +136,9 @@ export async function plan(
       first: firstError(head),
     };
   }
-  let baseModel: PolicyModel | undefined;
+  let baseSide: PolicySide | undefined;
+  let baseSettings: StackSettings | undefined;
+  let fullReason = request.full ? "--full" : undefined;
   if (base !== undefined) {
     const tree = materialiseAt(root, base);
     try {
@@ -56,23 +149,37 @@ export async function plan(
             `the policies at ${base} do not validate, so there is nothing to compare with: ${firstError(then)}`,
           );
         }
-        baseModel = then.model;
+        baseSide = { model: then.model, documents: then.policies };
+      } else {
+        baseSide = { model: undefined, documents: EMPTY_POLICIES };
       }
     } finally {
       tree.remove();
     }
+    const project = request.project ?? root;
+    fullReason ??= projectChange(project, base, request.stack);
+    const stackText =
+      request.stack === undefined
+        ? undefined
+        : fileAt(project, base, `Pulumi.${request.stack}.yaml`);
+    if (request.stack !== undefined && stackText !== undefined) {
+      baseSettings = parseStackFile(stackText, request.stack, ` at ${base}`);
+    }
   }
-  const baseRun = await runProgram(baseModel, settings);
-  const headRun = await runProgram(head.model, settings);
-  const changes = diffResources(baseRun.resources, headRun.resources);
-  return {
-    stack: settings.stack,
-    ...(base !== undefined && { base }),
-    head: headRun,
-    changes,
-    impact: computeImpact(changes, baseRun, headRun),
-  };
+  return planSides(
+    {
+      head: { model: head.model, documents: head.policies },
+      ...(baseSide && { base: baseSide }),
+      ...(base !== undefined && { baseRef: base }),
+      settings,
+      ...(baseSettings && { baseSettings }),
+      ...(fullReason !== undefined && { fullReason }),
+    },
+    progress,
+  );
 }
+
+const EMPTY_POLICIES: PolicySet = { tenants: [], schedules: [], secrets: [], services: [] };
 
 export async function planCommand(
   dir: string | undefined,
@@ -84,7 +191,17 @@ export async function planCommand(
   const root = policyDirectory(dir === undefined ? project : io.cwd, dir ?? settings.policyDir);
   let result: Awaited<ReturnType<typeof plan>>;
   try {
-    result = await plan(root, settings, options.base);
+    result = await plan(
+      {
+        root,
+        settings,
+        ...(options.base !== undefined && { base: options.base }),
+        project,
+        ...(options.stack !== undefined && { stack: options.stack }),
+        full: options.full === true,
+      },
+      io.isTTY ? terminalProgress(io.stderr) : NO_PROGRESS,
+    );
   } catch (error) {
     if (error instanceof DuplicateResourceError)
       throw new UsageError(`the program is invalid: ${error.message}`);

@@ -2,11 +2,26 @@ import type { ResourceChanges } from "./diff.js";
 import type { Impact } from "./impact.js";
 import type { ProgramRun } from "./resources.js";
 
+/**
+ * full: the program ran for every tenant of the stack (`reason` says why); incremental: only for
+ * the tenants whose policies (or schedules they use) differ from the base, and `unchanged` lists
+ * the stack's other tenants, whose resources are the same by construction.
+ */
+export interface PlanScopeSummary {
+  readonly mode: "full" | "incremental";
+  readonly reason?: string;
+  /** Tenants the program ran for (on either side). */
+  readonly planned: number;
+  readonly unchanged: readonly string[];
+}
+
 /** What `vaultpilot plan` computed; each format module turns it into text. */
 export interface PlanResult {
   readonly stack: string;
   /** The git ref compared against; absent when planning from nothing. */
   readonly base?: string;
+  /** How much was planned. */
+  readonly scope: PlanScopeSummary;
   readonly head: ProgramRun;
   readonly changes: ResourceChanges;
   readonly impact: Impact;
@@ -20,7 +35,11 @@ export function summaryLine(result: PlanResult): string {
     ? `; tenants touched: ${result.impact.tenants.join(", ")}`
     : "";
   const none = create.length + update.length + remove.length === 0 ? "no changes" : counts;
-  return `VaultPilot plan for stack ${result.stack}${against}: ${none}${tenants}`;
+  const skipped = result.scope.unchanged.length;
+  const rest = skipped
+    ? `; ${skipped.toLocaleString("en-US")} other tenant${skipped === 1 ? "" : "s"} unchanged (not planned)`
+    : "";
+  return `VaultPilot plan for stack ${result.stack}${against}: ${none}${tenants}${rest}`;
 }
 
 /** A value on one line, for diffs. */

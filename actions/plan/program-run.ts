@@ -16,6 +16,13 @@ export function describeSchedule(schedule: {
 /** Tenants per run of the program under mocks (see runProgram). */
 export const TENANTS_PER_RUN = 25;
 
+export interface RunOptions {
+  /** Run the program for these tenants only. @default - every tenant of the stack */
+  readonly only?: ReadonlySet<string>;
+  /** Called after each slice with the tenants done so far and the total. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
 /**
  * Runs the Pulumi program for a stack's tenants of `model` under mocks. An undefined model stands
  * for policies that did not exist (a base ref before the policy directory was added): no resources.
@@ -23,8 +30,12 @@ export const TENANTS_PER_RUN = 25;
 export async function runProgram(
   model: PolicyModel | undefined,
   settings: StackSettings,
+  options: RunOptions = {},
 ): Promise<ProgramRun> {
-  const tenants = model ? selectTenants(model, settings.tenants) : [];
+  const { only, onProgress } = options;
+  const tenants = (model ? selectTenants(model, settings.tenants) : []).filter(
+    (t) => only === undefined || only.has(t.name),
+  );
   const { createStackResources } = await import("../../program/pulumi/stack.js");
   const pulumi = await import("@pulumi/pulumi");
   const resources: SubjectResource[] = [];
@@ -50,6 +61,7 @@ export async function runProgram(
       urns.add(resource.urn);
       resources.push(resource);
     }
+    onProgress?.(first + slice.length, tenants.length);
   }
   resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   const consumers = new Map<string, string[]>();

@@ -40,12 +40,17 @@ export function readStackFile(projectDir: string, stack: string): StackSettings 
         (known.length ? ` (stacks: ${known.join(", ")})` : ""),
     );
   }
+  return parseStackFile(text, stack);
+}
+
+/** A stack's settings from the text of its `Pulumi.<stack>.yaml` (see readStackFile). */
+export function parseStackFile(text: string, stack: string, where = ""): StackSettings {
   let document: unknown;
   try {
     document = parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new UsageError(`Pulumi.${stack}.yaml is not valid YAML: ${reason}`);
+    throw new UsageError(`Pulumi.${stack}.yaml${where} is not valid YAML: ${reason}`);
   }
   const config =
     typeof document === "object" && document !== null && "config" in document
@@ -61,7 +66,7 @@ export function readStackFile(projectDir: string, stack: string): StackSettings 
       return { value, secret: false };
     });
   } catch (error) {
-    if (error instanceof StackConfigError) throw new UsageError(error.message);
+    if (error instanceof StackConfigError) throw new UsageError(`${error.message}${where}`);
     throw error;
   }
 }

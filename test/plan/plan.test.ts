@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 
 interface PlanJson {
+  scope: { mode: string; reason?: string; planned: number; unchanged: string[] };
   resources: {
     urn: string;
     type: string;
@@ -200,6 +201,81 @@ describe("vaultpilot plan", { timeout: 120_000 }, () => {
   it("reports nothing to change when the policies equal the base", async () => {
     const plan = await planJson("--base", "HEAD");
     expect(plan.changes).toEqual({ create: [], update: [], delete: [] });
+  });
+
+  it("with --base, plans only the tenant whose policies changed and reports the others unchanged", async () => {
+    edit("tenants/acme/secrets.yaml", (t) => t.replace("schedule: weekly", "schedule: monthly"));
+    const plan = await planJson("--base", "HEAD");
+    expect(plan.scope).toEqual({
+      mode: "incremental",
+      planned: 1,
+      unchanged: ["globex", "initech", "umbrella"],
+    });
+    expect(plan.impact.tenants).toEqual(["acme"]);
+    expect(plan.changes.update.length).toBeGreaterThan(0);
+    expect(new Set(plan.resources.map((r) => r.urn.split("::").at(-1)!.split(/[-/]/)[0]))).toEqual(
+      new Set(["acme"]),
+    );
+    const text = await runCli(["plan", "policies", "--base", "HEAD"], { cwd: project });
+    expect(text.stdout.split("\n")[0]).toMatch(
+      /; tenants touched: acme; 3 other tenants unchanged \(not planned\)$/,
+    );
+  });
+
+  it("with --base, plans the tenants that use a changed schedule, and only them", async () => {
+    edit("schedules.yaml", (t) => t.replace("every: 7d", "every: 14d"));
+    const plan = await planJson("--base", "HEAD");
+    expect(plan.scope).toMatchObject({ mode: "incremental", unchanged: ["globex", "initech"] });
+    expect(plan.impact.tenants).toEqual(["acme", "umbrella"]);
+    const full = await planJson("--base", "HEAD", "--full");
+    expect(full.scope).toMatchObject({ mode: "full", reason: "--full", unchanged: [] });
+    expect(full.changes).toEqual(plan.changes);
+    expect(full.impact).toEqual(plan.impact);
+  });
+
+  it("with --base, plans every tenant with the base's settings when the stack's settings changed", async () => {
+    writeFileSync(
+      join(project, "Pulumi.s.yaml"),
+      "config:\n  vaultpilot:keyDeletionWindowDays: 30\n",
+    );
+    git("add", ".");
+    git("commit", "-qm", "stack");
+    writeFileSync(
+      join(project, "Pulumi.s.yaml"),
+      "config:\n  vaultpilot:keyDeletionWindowDays: 7\n",
+    );
+    const plan = await planJson("--base", "HEAD", "--stack", "s");
+    expect(plan.scope).toEqual({
+      mode: "full",
+      reason: "the stack's settings (Pulumi.s.yaml) changed",
+      planned: 4,
+      unchanged: [],
+    });
+    expect(plan.changes.update.map((u) => u.name).sort()).toEqual([
+      "acme-key",
+      "globex-key",
+      "initech-key",
+      "umbrella-key",
+    ]);
+  });
+
+  it("with --base, plans every tenant when the VaultPilot version changed", async () => {
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "team", dependencies: { vaultpilot: "0.2.0" } }),
+    );
+    git("add", ".");
+    git("commit", "-qm", "pin");
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "team", dependencies: { vaultpilot: "0.3.0" } }),
+    );
+    const plan = await planJson("--base", "HEAD");
+    expect(plan.scope).toMatchObject({
+      mode: "full",
+      reason: "the VaultPilot version changed (0.2.0 to 0.3.0)",
+      planned: 4,
+    });
   });
 
   it("rejects an unknown --base in one line", async () => {
