@@ -1,14 +1,15 @@
 // Writes a synthetic policy repository: `tenants` tenants × `secrets` secrets × `services` services.
+// With `tenthSchedule`, a fourth schedule "tenth" (60d) is used by secret-0 of every tenth tenant.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const header = (kind) => `# yaml-language-server: $schema=../../../schemas/${kind}.schema.json\n`;
 
-export function generatePolicies(root, { tenants, secrets, services }) {
+export function generatePolicies(root, { tenants, secrets, services, tenthSchedule = false }) {
   mkdirSync(root, { recursive: true });
   writeFileSync(
     join(root, "schedules.yaml"),
-    ["weekly:7d", "monthly:30d", "quarterly:90d"]
+    ["weekly:7d", "monthly:30d", "quarterly:90d", ...(tenthSchedule ? ["tenth:60d"] : [])]
       .map((s) => {
         const [name, every] = s.split(":");
         return `apiVersion: vaultpilot.dev/v1\nkind: RotationSchedule\nmetadata:\n  name: ${name}\nspec:\n  every: ${every}\n  window:\n    start: "02:00"\n    duration: 2h\n`;
@@ -18,7 +19,7 @@ export function generatePolicies(root, { tenants, secrets, services }) {
   const types = ["postgres", "mysql", "api-key", "webhook", "aws-iam-key", "generic"];
   const runtimes = ["ecs", "lambda", "kubernetes", "ec2"];
   let bytes = 0;
-  let documents = 3;
+  let documents = tenthSchedule ? 4 : 3;
   for (let t = 0; t < tenants; t++) {
     const tenant = `tenant-${String(t).padStart(4, "0")}`;
     const dir = join(root, "tenants", tenant);
@@ -39,7 +40,7 @@ export function generatePolicies(root, { tenants, secrets, services }) {
         Array.from(
           { length: secrets },
           (_, s) =>
-            `apiVersion: vaultpilot.dev/v1\nkind: Secret\nmetadata:\n  name: secret-${s}\n  tenant: ${tenant}\nspec:\n  type: ${types[s % types.length]}\n  schedule: ${s % 2 ? "monthly" : "quarterly"}\n  consumers: [service-${s % services}, service-${(s + 1) % services}]\n`,
+            `apiVersion: vaultpilot.dev/v1\nkind: Secret\nmetadata:\n  name: secret-${s}\n  tenant: ${tenant}\nspec:\n  type: ${types[s % types.length]}\n  schedule: ${tenthSchedule && s === 0 && t % 10 === 0 ? "tenth" : s % 2 ? "monthly" : "quarterly"}\n  consumers: [service-${s % services}, service-${(s + 1) % services}]\n`,
         ).join("---\n"),
     };
     for (const [name, text] of Object.entries(files)) {

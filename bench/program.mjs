@@ -78,7 +78,7 @@ if (mode === "program") {
 } else {
   const { plan } = await import("./plan-command.js");
   const { formatJson } = await import("./json.js");
-  const result = await plan(dir, settings, undefined);
+  const result = await plan({ root: dir, settings });
   const bytes = formatJson(result).length;
   resources = result.head.resources.length;
   console.log(JSON.stringify({ ms: performance.now() - start, resources, bytes, rssMB: process.resourceUsage().maxRSS / 1024 }));

@@ -1,0 +1,108 @@
+// npm run bench:plan — a pull request's plan on a generated repository (BENCH_PLAN_TENANTS,
+// default 1,000 tenants; 20 secrets and 10 services each), every figure a whole `vaultpilot`
+// process as a user runs it, with its wall time and peak memory (GNU time's max RSS):
+//   1. validate of the repository;
+//   2. plan --base HEAD after a one-line change in one tenant (target: at most 3 × validate);
+//   3. plan --base HEAD after a change to a schedule used by a tenth of the tenants;
+//   4. a full plan of every tenant (no base; BENCH_PLAN_FULL=0 skips it: minutes at 1,000).
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generatePolicies } from "./generate-policies.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const tenants = Number(process.env.BENCH_PLAN_TENANTS ?? 1000);
+const full = process.env.BENCH_PLAN_FULL !== "0";
+const repo = join(root, ".bench", "plan", `repo-${tenants}`);
+const policies = join(repo, "policies");
+
+rmSync(repo, { recursive: true, force: true });
+const { documents, bytes } = generatePolicies(policies, {
+  tenants,
+  secrets: 20,
+  services: 10,
+  tenthSchedule: true,
+});
+const git = (...args) =>
+  execFileSync("git", ["-c", "user.email=b@example.com", "-c", "user.name=bench", ...args], {
+    cwd: repo,
+    stdio: "ignore",
+  });
+git("init", "-q");
+git("add", ".");
+git("commit", "-qm", "policies");
+console.log(
+  `repository: ${tenants.toLocaleString("en-US")} tenants × 20 secrets × 10 services = ` +
+    `${documents.toLocaleString("en-US")} documents, ${(bytes / 1024 / 1024).toFixed(1)} MiB; ` +
+    `${process.env.BENCH_PLAN_TENANTS ? "" : "BENCH_PLAN_TENANTS sets the size; "}2 cores shared`,
+);
+
+/** Runs `vaultpilot <args>` as a whole process under GNU time: seconds, peak RSS in MB, stdout. */
+function vaultpilot(args, { keepStdout = false } = {}) {
+  const r = spawnSync(
+    "/usr/bin/time",
+    ["-f", "%e %M", process.execPath, join(root, "bin", "vaultpilot.js"), ...args],
+    {
+      cwd: repo,
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+      stdio: ["ignore", keepStdout ? "pipe" : "ignore", "pipe"],
+    },
+  );
+  const last = r.stderr.trim().split("\n").at(-1) ?? "";
+  const [seconds, kb] = last.split(" ").map(Number);
+  if (r.status !== 0 || !Number.isFinite(seconds)) {
+    throw new Error(`vaultpilot ${args.join(" ")} failed (${r.status}): ${r.stderr.slice(-1500)}`);
+  }
+  return { seconds, mb: kb / 1024, stdout: r.stdout ?? "" };
+}
+
+const edit = (file, from, to) => {
+  const path = join(policies, file);
+  const text = readFileSync(path, "utf8");
+  if (!text.includes(from)) throw new Error(`${file} has no "${from}"`);
+  writeFileSync(path, text.replace(from, to));
+};
+const restore = () => git("checkout", "--", ".");
+const line = (label, r, extra = "") =>
+  console.log(
+    `${label.padEnd(58)} ${r.seconds.toFixed(2).padStart(8)} s  peak ${Math.round(r.mb).toString().padStart(5)} MB${extra}`,
+  );
+const scopeOf = (r) => {
+  const { scope, changes } = JSON.parse(r.stdout);
+  const n = changes.create.length + changes.update.length + changes.delete.length;
+  return `  (${scope.mode}: ${scope.planned} planned, ${scope.unchanged.length} unchanged; ${n} resource changes)`;
+};
+
+const validate = vaultpilot(["validate", "policies", "--format", "json"]);
+line("validate", validate);
+
+const one = `tenant-${String(Math.floor(tenants / 2) + 1).padStart(4, "0")}`;
+edit(`tenants/${one}/secrets.yaml`, "schedule: quarterly", "schedule: monthly");
+const oneTenant = vaultpilot(["plan", "policies", "--base", "HEAD", "--format", "json"], {
+  keepStdout: true,
+});
+line(`plan --base, one line changed in ${one}`, oneTenant, scopeOf(oneTenant));
+restore();
+
+edit("schedules.yaml", "every: 60d", "every: 45d");
+const tenth = vaultpilot(["plan", "policies", "--base", "HEAD", "--format", "json"], {
+  keepStdout: true,
+});
+line("plan --base, schedule of a tenth of the tenants changed", tenth, scopeOf(tenth));
+restore();
+
+const ratio = oneTenant.seconds / validate.seconds;
+console.log(
+  `ratio plan --base (one tenant) / validate: ${ratio.toFixed(2)} (target ≤ 3); ` +
+    `a tenth of the tenants: ${(tenth.seconds / validate.seconds).toFixed(1)}`,
+);
+if (full) {
+  const all = vaultpilot(["plan", "policies", "--format", "text"]);
+  line(`full plan, all ${tenants.toLocaleString("en-US")} tenants (no base)`, all);
+  console.log(
+    `full plan / one-tenant plan --base: ${(all.seconds / oneTenant.seconds).toFixed(0)} ×`,
+  );
+}
+if (ratio > 3) process.exitCode = 1;
