@@ -1,5 +1,10 @@
 import { resolve } from "node:path";
-import { validatePolicies } from "../../program/validate.js";
+import { loadPolicies } from "../../program/load/load-policies.js";
+import {
+  validateDocuments,
+  validatePolicies,
+  type ValidationResult,
+} from "../../program/validate.js";
 import type { PolicyModel } from "../../program/model.js";
 import {
   readStackSettings,
@@ -11,7 +16,7 @@ import { EXIT, UsageError, type CliIO } from "../io.js";
 import { policyDirectory } from "../policy-directory.js";
 import { diffResources } from "./diff.js";
 import { PLAN_FORMATTERS } from "./formats/index.js";
-import { materialiseAt } from "./git-base.js";
+import { loadAtBase, materialiseAt } from "./git-base.js";
 import { computeImpact } from "./impact.js";
 import type { PlanResult } from "./plan-result.js";
 import { runProgram } from "./program-run.js";
@@ -129,7 +134,8 @@ export async function plan(
   progress = NO_PROGRESS,
 ): Promise<PlanResult | { errors: number; first: string }> {
   const { root, settings, base } = request;
-  const head = validatePolicies(root);
+  const loaded = loadPolicies(root);
+  const head = validateDocuments(loaded.documents, loaded.diagnostics, loaded.files);
   if (!head.model) {
     return {
       errors: head.diagnostics.filter((d) => d.severity === "error").length,
@@ -140,21 +146,29 @@ export async function plan(
   let baseSettings: StackSettings | undefined;
   let fullReason = request.full ? "--full" : undefined;
   if (base !== undefined) {
-    const tree = materialiseAt(root, base);
-    try {
-      if (tree.dir) {
-        const then = validatePolicies(tree.dir);
-        if (!then.model) {
-          throw new UsageError(
-            `the policies at ${base} do not validate, so there is nothing to compare with: ${firstError(then)}`,
-          );
-        }
-        baseSide = { model: then.model, documents: then.policies };
-      } else {
-        baseSide = { model: undefined, documents: EMPTY_POLICIES };
+    const validated = (then: ValidationResult): PolicySide => {
+      if (!then.model) {
+        throw new UsageError(
+          `the policies at ${base} do not validate, so there is nothing to compare with: ${firstError(then)}`,
+        );
       }
-    } finally {
-      tree.remove();
+      return { model: then.model, documents: then.policies };
+    };
+    // Files unchanged since the base are not read twice: only those that differ come from git.
+    const atBase = loadAtBase(root, base, loaded);
+    if (atBase === "absent") {
+      baseSide = { model: undefined, documents: EMPTY_POLICIES };
+    } else if (atBase !== undefined) {
+      baseSide = validated(validateDocuments(atBase.documents, atBase.diagnostics, atBase.files));
+    } else {
+      const tree = materialiseAt(root, base);
+      try {
+        baseSide = tree.dir
+          ? validated(validatePolicies(tree.dir))
+          : { model: undefined, documents: EMPTY_POLICIES };
+      } finally {
+        tree.remove();
+      }
     }
     const project = request.project ?? root;
     fullReason ??= projectChange(project, base, request.stack);
