@@ -8,12 +8,6 @@ import { Role, RolePolicy } from "@pulumi/aws/iam/index.js";
 import { Function as LambdaFunction, Permission } from "@pulumi/aws/lambda/index.js";
 import { SecretRotation } from "@pulumi/aws/secretsmanager/index.js";
 import { Queue } from "@pulumi/aws/sqs/index.js";
-import {
-  CONFIG_FILE,
-  handlerConfigFor,
-  type HandlerConfig,
-  type SecretRotationConfig,
-} from "../../program/rotation-config.js";
 import { VaultpilotComponent } from "./component.js";
 import {
   ec2InstancesArnPattern,
@@ -70,16 +64,50 @@ function findBundleDir(): string | null {
 }
 export const ROTATION_HANDLER = "index.handler";
 
+/**
+ * A consumer the function reloads after a rotation, as far as its role must reach it: an ECS
+ * service, a Lambda function (invoked too when health-checked), a Kubernetes deployment's namespace
+ * in an EKS cluster, or the EC2 instances with these tags through an SSM document.
+ */
+export type ReloadTarget =
+  | {
+      readonly runtime: "ecs";
+      readonly ecs: { readonly cluster: string; readonly service: string };
+    }
+  | {
+      readonly runtime: "lambda";
+      readonly lambda: { readonly function: string; readonly healthCheck?: boolean };
+    }
+  | {
+      readonly runtime: "kubernetes";
+      readonly kubernetes: { readonly namespace: string; readonly cluster?: string };
+    }
+  | {
+      readonly runtime: "ec2";
+      readonly ec2: {
+        readonly instanceTags: Readonly<Record<string, string>>;
+        readonly document: string;
+      };
+    };
+
 /** What the role must reach for one secret: the runtime's configuration of it, and its master secret. */
 export interface RotatedSecret {
   /** The policy's secret name. */
   readonly name: string;
   /** Alternating databases: the administrator secret (a policy name) whose AWSCURRENT the function reads. */
   readonly masterSecret?: string;
-  /** Consumers to reload after finishSecret, as in the runtime's configuration. */
-  readonly reload?: SecretRotationConfig["reload"];
-  /** Where critical alerts go, as in the runtime's configuration. */
+  /** Consumers to reload after finishSecret. @default [] */
+  readonly reload?: readonly ReloadTarget[];
+  /** Where critical alerts go. @default - none */
   readonly alertTopicArn?: string;
+}
+
+/** A file the rotation runtime reads beside its handler (its configuration), as plain data. */
+export interface RuntimeConfigFile {
+  /** The file's name at the package's root, such as rotation-config.json. */
+  readonly name: string;
+  /** Written as JSON: policy data only, never a secret value. */
+  readonly content: unknown;
 }
 
 const unique = <T>(values: readonly T[]) => [...new Set(values)];
@@ -306,12 +334,12 @@ export function rotationFunctionPolicy(args: {
  * limited to 4 KB, too little for a tenant's 100 secrets). Only policy data, never a secret value.
  */
 export function rotationPackage(
-  config: HandlerConfig,
+  config: RuntimeConfigFile,
   bundleDir = rotationBundleDir(),
 ): pulumi.asset.AssetArchive {
   return new pulumi.asset.AssetArchive({
     ".": new pulumi.asset.FileArchive(bundleDir),
-    [CONFIG_FILE]: new pulumi.asset.StringAsset(`${JSON.stringify(config, null, 2)}\n`),
+    [config.name]: new pulumi.asset.StringAsset(`${JSON.stringify(config.content, null, 2)}\n`),
   });
 }
 
@@ -340,8 +368,8 @@ export interface RotationFunctionArgs {
     readonly name: string;
     readonly secretId: pulumi.Input<string>;
     readonly schedule: RotationScheduleInput;
-    /** What the runtime needs to rotate it (`rotationConfigFor`): shipped in the package, and scopes the role. */
-    readonly config: SecretRotationConfig;
+    /** What the role must reach to rotate it (its reloads and alert topic). */
+    readonly config: RotatedSecret;
     /** Alternating databases: the master secret's policy name, which the function reads. */
     readonly masterSecret?: string;
   }[];
@@ -349,10 +377,15 @@ export interface RotationFunctionArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /**
    * The deployment package.
-   * @default - `rotationPackage`: the directory `dist/rotation` (the rotation runtime's bundle) with
-   * the secrets' configuration as rotation-config.json beside index.js
+   * @default - `rotationPackage(runtimeConfig)`: the rotation runtime's bundle (`dist/rotation`)
+   * with `runtimeConfig` beside index.js
    */
   readonly code?: pulumi.asset.Archive;
+  /**
+   * The runtime's configuration of these secrets, written into the default package (the program
+   * passes the rotation runtime's `rotation-config.json`). Unused when `code` is given.
+   */
+  readonly runtimeConfig: RuntimeConfigFile;
   /** @default "index.handler" */
   readonly handler?: string;
   /** @default "nodejs22.x" */
@@ -391,7 +424,7 @@ export class RotationFunction extends VaultpilotComponent {
       opts,
     );
     const { scope, secretType } = args;
-    const code = args.code ?? rotationPackage(handlerConfigFor(args.secrets.map((s) => s.config)));
+    const code = args.code ?? rotationPackage(args.runtimeConfig);
     const handler = args.handler ?? ROTATION_HANDLER;
     const runtime = args.runtime ?? "nodejs22.x";
     const timeout = args.timeoutSeconds ?? 900;

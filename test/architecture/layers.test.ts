@@ -43,6 +43,10 @@ describe("layers", () => {
     expect(crossings("components", ["actions"])).toEqual([]);
   });
 
+  it("lets the AWS components take their own args: no policy model, no commands", () => {
+    expect(crossings("components/aws", ["program", "actions"])).toEqual([]);
+  });
+
   it("keeps the AWS components and the rotation runtime from importing each other", () => {
     expect(crossings("components/aws", ["components/rotation"])).toEqual([]);
     expect(crossings("components/rotation", ["components/aws"])).toEqual([]);

@@ -1,7 +1,7 @@
 import { ManagedSecret } from "../../../components/aws/managed-secret.js";
 import { accessRoleName, roleArn, rotationRoleName, topicArn } from "../../../cloud/aws/naming.js";
 import { RotationFunction } from "../../../components/aws/rotation-function.js";
-import { rotationConfigFor } from "../../rotation-config.js";
+import { CONFIG_FILE, handlerConfigFor, rotationConfigFor } from "../../rotation-config.js";
 import { defineConcern } from "./concern.js";
 
 /**
@@ -33,37 +33,38 @@ export const secrets = defineConcern({
       ]),
     );
     const types = [...new Set(tenant.secrets.map((s) => s.type))];
-    const functions = types.map(
-      (type) =>
-        new RotationFunction(
-          `${tenant.name}/${type}`,
-          {
-            scope,
-            secretType: type,
-            secrets: tenant.secrets
-              .filter((s) => s.type === type)
-              .map((s) => ({
-                name: s.name,
-                secretId: managed.get(s.name)!.arn,
-                schedule: {
-                  everyDays: s.schedule.everyDays,
-                  ...(s.schedule.window && {
-                    window: {
-                      start: s.schedule.window.start,
-                      durationHours: s.schedule.window.durationHours,
-                    },
-                  }),
+    const functions = types.map((type) => {
+      const ofType = tenant.secrets.filter((s) => s.type === type);
+      // Alerts go to the alarms concern's topic (its ARN is a pure function of names).
+      const configs = ofType.map((s) => rotationConfigFor(s, { alertTopicArn: topicArn(scope) }));
+      return new RotationFunction(
+        `${tenant.name}/${type}`,
+        {
+          scope,
+          secretType: type,
+          secrets: ofType.map((s, i) => ({
+            name: s.name,
+            secretId: managed.get(s.name)!.arn,
+            schedule: {
+              everyDays: s.schedule.everyDays,
+              ...(s.schedule.window && {
+                window: {
+                  start: s.schedule.window.start,
+                  durationHours: s.schedule.window.durationHours,
                 },
-                // Alerts go to the alarms concern's topic (its ARN is a pure function of names).
-                config: rotationConfigFor(s, { alertTopicArn: topicArn(scope) }),
-                ...(s.connection?.masterSecret && { masterSecret: s.connection.masterSecret.name }),
-              })),
-            kmsKeyArn: key.keyArn,
-            logRetentionDays,
-          },
-          options,
-        ),
-    );
+              }),
+            },
+            config: configs[i]!,
+            ...(s.connection?.masterSecret && { masterSecret: s.connection.masterSecret.name }),
+          })),
+          // The rotation runtime's configuration of these secrets, beside its handler.
+          runtimeConfig: { name: CONFIG_FILE, content: handlerConfigFor(configs) },
+          kmsKeyArn: key.keyArn,
+          logRetentionDays,
+        },
+        options,
+      );
+    });
     return [...managed.values(), ...functions];
   },
 });
