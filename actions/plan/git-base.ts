@@ -145,7 +145,7 @@ export function loadAtBase(
           tree.remove();
         }
       })()
-    : { documents: [], diagnostics: [], files: [] };
+    : { documents: [], diagnostics: [], files: [], suppressions: [] };
   const byFile = (documents: readonly LoadedDocument[]) => {
     const map = new Map<string, LoadedDocument[]>();
     for (const d of documents) map.set(d.source.file, [...(map.get(d.source.file) ?? []), d]);
@@ -156,6 +156,10 @@ export function loadAtBase(
   const staleSet = new Set(stale);
   return {
     files,
+    suppressions: [
+      ...head.suppressions.filter((x) => files.includes(x.file) && !staleSet.has(x.file)),
+      ...fresh.suppressions,
+    ],
     documents: files.flatMap(
       (f) => (staleSet.has(f) ? freshDocuments : headDocuments).get(f) ?? [],
     ),

@@ -135,7 +135,12 @@ export async function plan(
 ): Promise<PlanResult | { errors: number; first: string }> {
   const { root, settings, base } = request;
   const loaded = loadPolicies(root);
-  const head = validateDocuments(loaded.documents, loaded.diagnostics, loaded.files);
+  const head = validateDocuments(
+    loaded.documents,
+    loaded.diagnostics,
+    loaded.files,
+    loaded.suppressions,
+  );
   if (!head.model) {
     return {
       errors: head.diagnostics.filter((d) => d.severity === "error").length,
@@ -159,7 +164,9 @@ export async function plan(
     if (atBase === "absent") {
       baseSide = { model: undefined, documents: EMPTY_POLICIES };
     } else if (atBase !== undefined) {
-      baseSide = validated(validateDocuments(atBase.documents, atBase.diagnostics, atBase.files));
+      baseSide = validated(
+        validateDocuments(atBase.documents, atBase.diagnostics, atBase.files, atBase.suppressions),
+      );
     } else {
       const tree = materialiseAt(root, base);
       try {

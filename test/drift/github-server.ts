@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
+const ACTIONS_USER = { login: "github-actions[bot]", type: "Bot" };
+
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
@@ -78,6 +80,10 @@ export async function startGithubServer(owner: string, repo: string) {
       });
     }
     const path = parsed.pathname;
+    // The Actions token may not read its own user: GitHub answers 403, as here.
+    if (req.method === "GET" && path === "/user") {
+      return send(res, 403, { message: "Resource not accessible by integration" });
+    }
     if (req.method === "GET" && path === `${base}/issues`) {
       const state = parsed.searchParams.get("state") ?? "open";
       const labels = (parsed.searchParams.get("labels") ?? "").split(",").filter(Boolean);
@@ -137,7 +143,11 @@ export async function startGithubServer(owner: string, repo: string) {
       if ((b.body ?? "").length > 65536)
         return send(res, 422, { message: "Validation Failed: body is too long" });
       issue.comments.push(b.body);
-      return send(res, 201, { id: commentId(issue, issue.comments.length - 1), body: b.body });
+      return send(res, 201, {
+        id: commentId(issue, issue.comments.length - 1),
+        body: b.body,
+        user: ACTIONS_USER,
+      });
     }
     // A pull request's comments (the plan comment): listed with paging, updated by id.
     if (issue && req.method === "GET" && one![2]) {
@@ -148,7 +158,8 @@ export async function startGithubServer(owner: string, repo: string) {
       const links =
         page < last ? `${pageOf(page + 1)}; rel="next", ${pageOf(last)}; rel="last"` : "";
       const listed = issue.comments
-        .map((text, i) => ({ id: commentId(issue, i), body: text }))
+        // Every comment here is posted with the Actions token: github-actions[bot]'s.
+        .map((text, i) => ({ id: commentId(issue, i), body: text, user: ACTIONS_USER }))
         .slice((page - 1) * perPage, page * perPage);
       return send(res, 200, listed, links ? { link: links } : {});
     }
