@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { loadPolicies } from "../../program/load/load-policies.js";
 import { validateDocuments, validatePolicies } from "../../program/validate.js";
 import { EXIT, OutputError, UsageError, type CliIO } from "../io.js";
@@ -16,6 +15,7 @@ import { readAccount } from "../../cloud/aws/live/read-account.js";
 import { accountKey, type LiveAccount } from "../../cloud/aws/live/state.js";
 import { adopt, type KnownPolicies } from "./adopt.js";
 import type { DiscoverOptions } from "./options.js";
+import { writePolicies } from "./write-policies.js";
 
 class DiscoverFailure extends Error {}
 
@@ -65,15 +65,18 @@ async function discover(options: DiscoverOptions, io: CliIO): Promise<number> {
   }
   const adoption = adopt(live, known);
   const out = resolve(io.cwd, options.out);
-  mkdirSync(out, { recursive: true });
-  for (const [file, text] of Object.entries(adoption.files)) {
-    const path = join(out, file);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(
-      path,
-      `# Written by vaultpilot discover: review every "review" comment, then commit.\n${text}`,
-    );
-  }
+  writePolicies({
+    out,
+    files: Object.fromEntries(
+      Object.entries(adoption.files).map(([file, text]) => [
+        file,
+        `# Written by vaultpilot discover: review every "review" comment, then commit.\n${text}`,
+      ]),
+    ),
+    force: options.force ?? false,
+    ...(options.policies && { policies: resolve(io.cwd, options.policies) }),
+    cwd: io.cwd,
+  });
   for (const skip of adoption.skipped)
     io.stderr(`vaultpilot discover: skipped ${skip.name}: ${skip.reason}\n`);
 

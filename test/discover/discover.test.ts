@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, mkdtempSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateAliasCommand, CreateKeyCommand } from "@aws-sdk/client-kms";
@@ -174,6 +174,43 @@ describe("vaultpilot discover", () => {
       "  name: reporting-db\n  tenant: acme\nspec:\n  type: postgres\n  schedule: quarterly\n",
     );
     expect(readdirSync(out)).toEqual(["tenants"]);
+  });
+
+  test("never replaces a file without --force, and refuses a folder whose policies would then conflict", async () => {
+    const seeded = await seedFromPlan(moto.endpoint, plan, model, { value: CANARY });
+    seeded.destroy();
+    const env = await accountEnv("111111111111", "us-east-1");
+    expect((await runCli(["discover", "--out", out], { env })).code).toBe(0);
+    const first = written(out);
+
+    // Given the files exist: a second run without --force changes nothing
+    const again = await runCli(["discover", "--out", out], { env });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(
+      /^vaultpilot discover: .*tenants\/acme\/discovered\.yaml.* already exist; pass --force to replace them \(nothing was written\)\n$/,
+    );
+    expect(written(out)).toBe(first);
+    expect((await runCli(["discover", "--out", out, "--force"], { env })).code).toBe(0);
+
+    // Given a policy folder that already declares tenant acme: adopting into it would leave a
+    // second Tenant acme behind, so nothing is written there.
+    const repo = mkdtempSync(join(tmpdir(), "vaultpilot-discover-repo-"));
+    try {
+      cpSync("policies", repo, { recursive: true });
+      const before = readdirSync(repo, { recursive: true }).sort();
+      const into = await runCli(["discover", "--out", repo], { env });
+      expect(into.code).toBe(2);
+      expect(into.stderr).toMatch(
+        /^vaultpilot discover: writing into .* would leave a duplicate: .*discovered\.yaml:\d+:\d+ .*; adopt into an empty folder, or pass --policies .*\(nothing was written\)\n$/,
+      );
+      expect(readdirSync(repo, { recursive: true }).sort()).toEqual(before);
+
+      // With --policies naming that folder, what it declares is skipped: nothing conflicts.
+      const known = await runCli(["discover", "--out", repo, "--policies", repo], { env });
+      expect(known.code, known.stderr).toBe(0);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 
   test("writes nothing and exits 0 on an account with nothing to adopt", async () => {
