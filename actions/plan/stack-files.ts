@@ -57,14 +57,18 @@ export function parseStackFile(text: string, stack: string, where = ""): StackSe
       ? ((document as { config: unknown }).config as Record<string, unknown> | null)
       : null;
   try {
-    return readStackSettings(stack, (key) => {
-      if (!config || !(key in config)) return undefined;
-      const value = config[key];
-      if (typeof value === "object" && value !== null && "secure" in value) {
-        return { value: "[secret]", secret: true };
-      }
-      return { value, secret: false };
-    });
+    return readStackSettings(
+      stack,
+      (key) => {
+        if (!config || !(key in config)) return undefined;
+        const value = config[key];
+        if (typeof value === "object" && value !== null && "secure" in value) {
+          return { value: "[secret]", secret: true };
+        }
+        return { value, secret: false };
+      },
+      Object.keys(config ?? {}),
+    );
   } catch (error) {
     if (error instanceof StackConfigError) throw new UsageError(`${error.message}${where}`);
     throw error;

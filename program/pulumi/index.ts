@@ -22,7 +22,7 @@ const lookup: ConfigLookup = (key) => {
   }
   return { value, secret: false };
 };
-const settings = readStackSettings(pulumi.getStack(), lookup);
+const settings = readStackSettings(pulumi.getStack(), lookup, Object.keys(all));
 const validation = validatePolicies(resolve(settings.policyDir));
 if (!validation.model) {
   const first = validation.diagnostics.find((d) => d.severity === "error");

@@ -1,3 +1,4 @@
+import { closest } from "../did-you-mean.js";
 import type { PolicyModel, Tenant } from "../model.js";
 
 /**
@@ -43,7 +44,36 @@ export type ConfigLookup = (key: string) => { value: unknown; secret: boolean } 
 
 export class StackConfigError extends Error {}
 
-export function readStackSettings(stack: string, get: ConfigLookup): StackSettings {
+/** Every `vaultpilot:` setting a stack file may hold (StackSettings above); any other is a mistake. */
+export const VAULTPILOT_SETTINGS = [
+  "vaultpilot:policyDir",
+  "vaultpilot:tenants",
+  "vaultpilot:keyDeletionWindowDays",
+  "vaultpilot:logRetentionDays",
+  "vaultpilot:deployRoleName",
+  "vaultpilot:alarmWebhookUrl",
+  "vaultpilot:driftCiRoleArn",
+  "vaultpilot:installation",
+] as const;
+
+/**
+ * Reads a stack's settings. `keys`, when given, are every config key the stack sets: a
+ * `vaultpilot:` key that is not a setting (a typo such as `vaultpilot:tenant`, which would
+ * otherwise plan every tenant silently) is an error that suggests the nearest setting.
+ */
+export function readStackSettings(
+  stack: string,
+  get: ConfigLookup,
+  keys: readonly string[] = [],
+): StackSettings {
+  for (const key of keys) {
+    if (!key.startsWith("vaultpilot:")) continue;
+    if ((VAULTPILOT_SETTINGS as readonly string[]).includes(key)) continue;
+    const suggestion = closest(key, VAULTPILOT_SETTINGS);
+    throw new StackConfigError(
+      `stack "${stack}": unknown setting ${key}; ${suggestion ? `did you mean ${suggestion}?` : `the settings are ${VAULTPILOT_SETTINGS.join(", ")}`}`,
+    );
+  }
   const text = (key: string, fallback: string): string => {
     const found = get(key);
     if (found === undefined) return fallback;

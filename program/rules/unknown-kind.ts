@@ -1,5 +1,5 @@
 import { KINDS } from "../documents.js";
-import { closest } from "../schema-check.js";
+import { closest } from "../did-you-mean.js";
 import { report, type DocumentRule } from "./rule.js";
 
 export const unknownKind: DocumentRule = {

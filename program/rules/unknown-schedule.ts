@@ -1,4 +1,4 @@
-import { closest } from "../schema-check.js";
+import { closest } from "../did-you-mean.js";
 import { rejectedKey } from "../policy-set.js";
 import { report, type PolicyRule } from "./rule.js";
 

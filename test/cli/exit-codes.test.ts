@@ -233,3 +233,28 @@ describe("the exit-status contract", () => {
     }
   });
 });
+
+describe("stack settings", () => {
+  it("refuses an unknown vaultpilot: key with a did-you-mean, in plan and stacks", async () => {
+    const tree = policyTree({
+      ...Object.fromEntries(Object.entries(VALID_POLICIES).map(([f, t]) => [`policies/${f}`, t])),
+      "Pulumi.dev.yaml": "config:\n  aws:region: us-east-1\n  vaultpilot:tenant:\n    - acme\n",
+    });
+    try {
+      for (const argv of [
+        ["plan", "--stack", "dev", "--project", tree.dir],
+        ["stacks", "--project", tree.dir],
+      ]) {
+        const { code, stdout, stderr } = await runCli(argv, { cwd: tree.dir });
+
+        expect(code, argv[0]).toBe(EXIT.failed);
+        expect(stdout, argv[0]).toBe("");
+        expect(stderr, argv[0]).toBe(
+          'vaultpilot: stack "dev": unknown setting vaultpilot:tenant; did you mean vaultpilot:tenants?\n',
+        );
+      }
+    } finally {
+      tree.remove();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 describe("the Pulumi entry (program/pulumi/index.ts)", () => {
   it("reads the stack config, creates the selected tenants' resources and exports their keys", async () => {
@@ -31,5 +31,35 @@ describe("the Pulumi entry (program/pulumi/index.ts)", () => {
     expect(keyArn).toBe("arn:mock:initech-key");
     expect(created).toContain("aws:secretsmanager/secret:Secret::initech/tps-db-secret");
     expect(created.some((c) => c.includes("acme"))).toBe(false);
+  });
+});
+
+describe("the Pulumi entry's stack settings", () => {
+  it("refuses an unknown vaultpilot: setting, naming the one meant, before creating anything", async () => {
+    vi.resetModules();
+    const created: string[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          created.push(`${args.type}::${args.name}`);
+          return { id: `${args.name}-id`, state: args.inputs };
+        },
+        call: () => ({}),
+      },
+      "vaultpilot",
+      "dev",
+      false,
+    );
+    // `tenant` for `tenants`: read silently, it would have deployed every tenant.
+    pulumi.runtime.setAllConfig({
+      "vaultpilot:policyDir": "policies",
+      "vaultpilot:tenant": JSON.stringify(["initech"]),
+    });
+
+    await expect(import("../../program/pulumi/index.js")).rejects.toThrow(
+      'stack "dev": unknown setting vaultpilot:tenant; did you mean vaultpilot:tenants?',
+    );
+    await pulumi.runtime.disconnect();
+    expect(created).toEqual([]);
   });
 });
