@@ -1,5 +1,14 @@
 import { readFileSync, statSync } from "node:fs";
-import { isCollection, isPair, isScalar, parseAllDocuments, type Document } from "yaml";
+import {
+  isAlias,
+  isCollection,
+  isPair,
+  isScalar,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type YAMLError,
+} from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
 import { DocumentSource, ParsedFile } from "./document-source.js";
 import { fileProblem, listPolicyFiles, reason, type PolicyFile } from "./policy-files.js";
@@ -75,11 +84,11 @@ export function parsePolicyText(
   let found = 0;
   parsed.forEach((document, index) => {
     const source = new DocumentSource(file, index, parsedFile);
-    const error = document.errors[0];
+    // Warnings too (an unknown tag, an unknown directive): the value would not be what it reads as.
+    const error = document.errors[0] ?? document.warnings[0];
     if (error) {
-      const at = source.positionOf(error.pos[0]);
-      const message = syntaxMessage(error.code, error.message, text, error.pos[0]);
-      diagnostics.push(problem(file, at, "yaml-syntax", message));
+      const { offset, message } = locateSyntaxError(document, error, text);
+      diagnostics.push(problem(file, source.positionOf(offset), "yaml-syntax", message));
       found++;
       return;
     }
@@ -94,13 +103,21 @@ export function parsePolicyText(
     try {
       value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (cause) {
+      const unresolved = unresolvedAlias(document);
       diagnostics.push(
-        problem(
-          file,
-          source.at(),
-          "yaml-syntax",
-          `cannot expand this document: ${aliasReason(cause)}`,
-        ),
+        unresolved
+          ? problem(
+              file,
+              source.positionOf(unresolved.offset),
+              "yaml-syntax",
+              `alias *${unresolved.name} names no anchor before it in this document; define &${unresolved.name} above it, or write the value out`,
+            )
+          : problem(
+              file,
+              source.positionOf(firstAlias(document) ?? document.contents?.range?.[0] ?? 0),
+              "yaml-syntax",
+              `cannot expand this document: ${aliasReason(cause)}`,
+            ),
       );
       return;
     }
@@ -240,6 +257,84 @@ function problem(
   return { file, line: at.line, column: at.column, severity: "error", rule, message };
 }
 
+/**
+ * Where a YAML error is and what to say about it. yaml reports an unterminated quoted string or
+ * flow collection where it gave up (often the next line); the offending token is where it was
+ * opened, so point there.
+ */
+function locateSyntaxError(
+  document: Document.Parsed,
+  error: YAMLError,
+  text: string,
+): { offset: number; message: string } {
+  const at = error.pos[0];
+  const unclosedQuote = error.code === "MISSING_CHAR" && /closing .*quote/i.test(error.message);
+  const unclosedFlow = /^Flow (sequence|mapping) in block collection must .* end with/.test(
+    error.message,
+  );
+  if (unclosedQuote || unclosedFlow) {
+    const opened = nodeEndingAt(document, at, unclosedQuote ? "quote" : "flow");
+    if (opened !== undefined) {
+      const open = text[opened] ?? "";
+      const close = open === "[" ? "]" : open === "{" ? "}" : open;
+      return {
+        offset: opened,
+        message: unclosedQuote
+          ? `this quoted text is never closed; add the closing ${close}`
+          : `this ${open === "[" ? "list" : "map"} is never closed; add the closing ${close}`,
+      };
+    }
+  }
+  return { offset: at, message: syntaxMessage(error.code, error.message, text, at) };
+}
+
+/** The start of the quoted scalar or flow collection whose range ends at `end`, if any. */
+function nodeEndingAt(
+  document: Document.Parsed,
+  end: number,
+  kind: "quote" | "flow",
+): number | undefined {
+  let found: number | undefined;
+  visit(document, {
+    Node(_, node) {
+      const range = node.range;
+      if (!range || (range[1] !== end && range[2] !== end)) return;
+      const matches =
+        kind === "quote"
+          ? isScalar(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE")
+          : isCollection(node) && node.flow === true;
+      if (matches && (found === undefined || range[0] > found)) found = range[0];
+    },
+  });
+  return found;
+}
+
+/** The first alias whose anchor is not defined before it: where yaml's "Unresolved alias" is. */
+function unresolvedAlias(document: Document.Parsed): { offset: number; name: string } | undefined {
+  let found: { offset: number; name: string } | undefined;
+  visit(document, {
+    Alias(_, alias) {
+      if (alias.resolve(document) !== undefined) return undefined;
+      found = { offset: alias.range?.[0] ?? 0, name: alias.source };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** The offset of the first alias in a document: where an alias bomb starts to expand. */
+function firstAlias(document: Document.Parsed): number | undefined {
+  let found: number | undefined;
+  visit(document, {
+    Node(_, node) {
+      if (!isAlias(node)) return undefined;
+      found = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
 function syntaxMessage(code: string, message: string, text: string, offset: number): string {
   const first = message.split(/ at line \d+, column \d+/)[0]!.split("\n")[0]!;
   switch (code) {
@@ -251,6 +346,10 @@ function syntaxMessage(code: string, message: string, text: string, offset: numb
     }
     case "RESOURCE_EXHAUSTION":
       return NESTING_MESSAGE;
+    case "TAG_RESOLVE_FAILED":
+      return `${first.replace(/^Unresolved tag/, "unknown tag")}; policies use plain YAML values: remove the tag`;
+    case "BAD_DIRECTIVE":
+      return `${first.replace(/^Unknown directive/, "unknown directive")}; remove it`;
     default:
       return `invalid YAML: ${first}`;
   }

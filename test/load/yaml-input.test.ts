@@ -32,14 +32,64 @@ function validateAmong(files: Record<string, string>) {
 }
 
 describe("loading YAML that is not a policy", () => {
-  it("reports a syntax error where the parser stopped", () => {
+  it("reports a list that is never closed at its opening bracket, not where the parser gave up", () => {
     const found = validateAmong({
       "bad.yaml": "apiVersion: vaultpilot.dev/v1\nkind: [Tenant\nmetadata: {}\n",
     });
 
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ line: 3, column: 1, severity: "error", rule: "yaml-syntax" });
-    expect(found[0]!.message).toMatch(/^invalid YAML: /);
+    expect(found[0]).toMatchObject({ line: 2, column: 7, severity: "error", rule: "yaml-syntax" });
+    expect(found[0]!.message).toBe("this list is never closed; add the closing ]");
+  });
+
+  it("reports quoted text that is never closed at its opening quote", () => {
+    const found = validateAmong({
+      "bad.yaml":
+        "apiVersion: vaultpilot.dev/v1\nkind: Tenant\nmetadata:\n  name: 'acme\nspec: {}\n",
+    });
+
+    expect(found).toEqual([
+      expect.objectContaining({
+        line: 4,
+        column: 9,
+        message: "this quoted text is never closed; add the closing '",
+      }),
+    ]);
+  });
+
+  it("reports an undefined alias at the alias, in whichever document of the file it is", () => {
+    const found = validateAmong({
+      "bad.yaml":
+        VALID_POLICIES["schedules.yaml"].replace("monthly", "spare") +
+        "---\napiVersion: vaultpilot.dev/v1\nkind: RotationSchedule\nmetadata:\n  name: other\nspec:\n  every: *days\n",
+    });
+
+    expect(found.filter((d) => d.rule === "yaml-syntax")).toEqual([
+      {
+        file: "bad.yaml",
+        line: 13,
+        column: 10,
+        severity: "error",
+        rule: "yaml-syntax",
+        message:
+          "alias *days names no anchor before it in this document; define &days above it, or write the value out",
+      },
+    ]);
+  });
+
+  it("reports what yaml only warns about (an unknown tag) at the tag", () => {
+    const found = validateAmong({
+      "bad.yaml": "apiVersion: vaultpilot.dev/v1\nkind: !Tenant Tenant\n",
+    });
+
+    expect(found).toEqual([
+      expect.objectContaining({
+        line: 2,
+        column: 7,
+        rule: "yaml-syntax",
+        message: "unknown tag: !Tenant; policies use plain YAML values: remove the tag",
+      }),
+    ]);
   });
 
   it("reports a tab used for indentation at the tab", () => {
@@ -171,7 +221,7 @@ describe("loading YAML that is not a policy", () => {
     expect(found.map((d) => d.rule)).toEqual(["unused-schedule"]);
   });
 
-  it('reports an alias bomb ("billion laughs") at its document without expanding it', () => {
+  it('reports an alias bomb ("billion laughs") at its first alias without expanding it', () => {
     const levels = ["lol", ...Array.from({ length: 9 }, (_, i) => `l${i}`)];
     const text =
       `apiVersion: vaultpilot.dev/v1\nkind: Tenant\n` +
@@ -193,8 +243,8 @@ describe("loading YAML that is not a policy", () => {
     expect(found).toEqual([
       {
         file: "bad.yaml",
-        line: 1,
-        column: 1,
+        line: 4,
+        column: 10,
         severity: "error",
         rule: "yaml-syntax",
         message:
@@ -223,7 +273,7 @@ describe("loading YAML that is not a policy", () => {
     expect(found.map((d) => `${d.line}:${d.column} ${d.rule}`)).toEqual([
       "2:7 unknown-kind",
       "4:1 document-shape",
-      "7:1 yaml-syntax",
+      "6:6 yaml-syntax",
       "11:9 unused-schedule",
     ]);
   });
