@@ -4,10 +4,11 @@ import rotationScheduleSchema from "../schemas/rotation-schedule.schema.json" wi
 import secretSchema from "../schemas/secret.schema.json" with { type: "json" };
 import serviceSchema from "../schemas/service.schema.json" with { type: "json" };
 import tenantSchema from "../schemas/tenant.schema.json" with { type: "json" };
-import type { Diagnostic } from "./diagnostics.js";
+import type { Diagnostic, Position } from "./diagnostics.js";
 import type { Kind } from "./documents.js";
 import type { LoadedDocument } from "./load/load-policies.js";
-import type { ValuePath } from "./load/document-source.js";
+import { oddCharacter, showVisibly } from "./load/characters.js";
+import type { DocumentSource, ValuePath } from "./load/document-source.js";
 import { closest } from "./did-you-mean.js";
 
 export const SCHEMAS: Readonly<Record<Kind, object>> = {
@@ -56,14 +57,17 @@ export function schemaErrors(
     const key = `${path.join("/")}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const at = document.source.at(path, part);
+    const typed = asTyped(error, document.source, path, part) ?? {
+      at: document.source.at(path, part),
+      message,
+    };
     diagnostics.push({
       file: document.source.file,
-      line: at.line,
-      column: at.column,
+      line: typed.at.line,
+      column: typed.at.column,
       severity: "error",
       rule,
-      message,
+      message: typed.message,
     });
   }
   return diagnostics;
@@ -149,6 +153,44 @@ function describe(error: ErrorObject): Described {
     default:
       return { path, part: "value", message: `${where}: ${error.message ?? "is not valid"}` };
   }
+}
+
+/**
+ * A message about what the author typed, where the value alone would mislead: a name holding an
+ * invisible or lookalike character (shown as its code point, at its own column, since the text
+ * looks right on screen), and an unquoted scalar YAML made a number or boolean of (shown as
+ * typed: `012345678901`, not 12345678901; `01:30` under YAML 1.1, not 5400).
+ */
+function asTyped(
+  error: ErrorObject,
+  source: DocumentSource,
+  path: ValuePath,
+  part: "key" | "value",
+): { at: Position; message: string } | undefined {
+  const where = path.length ? path.join(".") : "document";
+  const range = source.rangeAt(path, part);
+  const odd = typeof error.data === "string" ? oddCharacter(error.data) : undefined;
+  if (odd && ["pattern", "enum", "const"].includes(error.keyword)) {
+    const index = source.text(range).indexOf(odd.character);
+    const at = source.positionOf(index === -1 ? range[0] : range[0] + index);
+    return {
+      at,
+      message: `${where}: ${showVisibly(error.data as string)} holds ${odd.description}, at line ${at.line}, column ${at.column}; it looks right but is not: delete it and retype the value in plain ASCII`,
+    };
+  }
+  if (
+    error.keyword === "type" &&
+    error.schema === "string" &&
+    (typeof error.data === "number" || typeof error.data === "boolean")
+  ) {
+    const typed = source.text(range).trim();
+    if (!typed || /^["']/.test(typed)) return undefined;
+    return {
+      at: source.positionOf(range[0]),
+      message: `${where}: ${typed} is read by YAML as ${describeValue(error.data)}, not text; quote it to keep it as typed: "${typed}"`,
+    };
+  }
+  return undefined;
 }
 
 function pointerToPath(pointer: string): ValuePath {

@@ -45,6 +45,14 @@ export class DocumentSource {
    * When the path does not exist all the way, the deepest part that does.
    */
   at(path: ValuePath = [], part: "key" | "value" = "value"): Position {
+    return this.positionOf(this.rangeAt(path, part)[0]);
+  }
+
+  /**
+   * The offsets `[start, end)` in the file's text of the node `at` finds: with `text`, what the
+   * author typed there (an unquoted `012345678901`, not the number YAML made of it).
+   */
+  rangeAt(path: ValuePath = [], part: "key" | "value" = "value"): readonly [number, number] {
     const document = this.document();
     let node: unknown = document.contents;
     let keyNode: Node | null = null;
@@ -55,8 +63,14 @@ export class DocumentSource {
       keyNode = next.key;
     }
     const target = part === "key" && keyNode ? keyNode : (node as Node | null);
-    const offset = target?.range?.[0] ?? document.contents?.range?.[0] ?? document.range[0];
-    return this.positionOf(offset);
+    if (target?.range) return [target.range[0], target.range[1]];
+    const start = document.contents?.range?.[0] ?? document.range[0];
+    return [start, start];
+  }
+
+  /** The file's text between two offsets, as typed. */
+  text(range: readonly [number, number]): string {
+    return this.parsedFile.text.slice(range[0], range[1]);
   }
 
   positionOf(offset: number): Position {

@@ -158,3 +158,68 @@ describe("rule schema", () => {
     expect(result.diagnostics.map((d) => d.rule)).toEqual(["schema"]);
   });
 });
+
+describe("rule schema, on what the author typed", () => {
+  it.each([
+    ["U+200B ZERO WIDTH SPACE, invisible", "ac\u200bme", '"ac<U+200B>me"', 11],
+    [
+      "U+00A0 NO-BREAK SPACE, a space that is not the ASCII space",
+      "acme\u00a0",
+      '"acme<U+00A0>"',
+      13,
+    ],
+    ['U+0430, a Cyrillic letter that looks like "a"', "\u0430cme", '"<U+0430>cme"', 9],
+    ['U+03BF, a Greek letter that looks like "o"', "gl\u03bfbex", '"gl<U+03BF>bex"', 11],
+  ])("names %s in a name by its code point and column", (description, name, shown, column) => {
+    const result = validateText({ "t.yaml": TENANT.replace("name: acme", `name: ${name}`) });
+
+    expect(reported(result, "schema")).toEqual([
+      {
+        where: `t.yaml:4:${column}`,
+        severity: "error",
+        message: `metadata.name: ${shown} holds ${description}, at line 4, column ${column}; it looks right but is not: delete it and retype the value in plain ASCII`,
+      },
+    ]);
+  });
+
+  it("names a lookalike character in a reference (a secret's schedule) too", () => {
+    const result = validateText({
+      "t.yaml": yamlFile(
+        TENANT,
+        doc.schedule("monthly", "30d"),
+        doc.secret("db-main", "acme", "m\u043enthly"),
+      ),
+    });
+
+    const [found] = reported(result, "schema");
+    expect(found!.message).toMatch(
+      /^spec\.schedule: "m<U\+043E>nthly" holds U\+043E, a Cyrillic letter that looks like "o", at line \d+, column \d+;/,
+    );
+  });
+
+  it("shows an unquoted account id as typed, not the number YAML made of it", () => {
+    const result = validateText({
+      "t.yaml": TENANT.replace('account: "123456789012"', "account: 012345678901"),
+    });
+
+    expect(reported(result, "schema")).toEqual([
+      {
+        where: "t.yaml:8:14",
+        severity: "error",
+        message:
+          'spec.aws.account: 012345678901 is read by YAML as a number 12345678901, not text; quote it to keep it as typed: "012345678901"',
+      },
+    ]);
+  });
+
+  it("shows a YAML 1.1 sexagesimal time as typed, not as the number of minutes", () => {
+    const result = validateText({
+      "s.yaml": `%YAML 1.1\n---\n${doc.schedule("nightly", "30d")}  window: { start: 01:30, duration: 2h }\n`,
+    });
+
+    const [found] = reported(result, "schema");
+    expect(found!.message).toBe(
+      'spec.window.start: 01:30 is read by YAML as a number 90, not text; quote it to keep it as typed: "01:30"',
+    );
+  });
+});
