@@ -35,6 +35,6 @@ export function painter(color: boolean): Paint {
 }
 
 /** `1 error`, `2 errors`, `0 files`: a count and an English noun, with `s` unless it is one. */
-export function plural(n: number, word: string, pluralWord = `${word}s`): string {
-  return `${n} ${n === 1 ? word : pluralWord}`;
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

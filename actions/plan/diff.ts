@@ -88,9 +88,6 @@ export function diffResources(
   return { create, update, delete: remove };
 }
 
-export const countChanges = (c: ResourceChanges) =>
-  c.create.length + c.update.length + c.delete.length;
-
 /** The printed form of a resource: the documented JSON shape, nothing internal. */
 export function publicResource(r: PlannedResource): PlannedResource {
   return {

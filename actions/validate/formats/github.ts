@@ -17,9 +17,8 @@ export const ANNOTATIONS_PER_SEVERITY = 10;
 export function formatGithub(
   result: Pick<ValidationResult, "diagnostics">,
   pathOf: (file: string) => string,
-  options: { readonly limit?: number } = {},
 ): string {
-  const limit = options.limit ?? ANNOTATIONS_PER_SEVERITY;
+  const limit = ANNOTATIONS_PER_SEVERITY;
   const shown = new Map<string, number>();
   const annotated: string[] = [];
   const rest: Diagnostic[] = [];
