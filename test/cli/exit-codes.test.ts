@@ -234,6 +234,33 @@ describe("the exit-status contract", () => {
   });
 });
 
+describe("--help of every command", () => {
+  it("shows each default once, marks required options, and lists the AWS configuration where AWS is called", async () => {
+    for (const command of await commandNames()) {
+      const { stdout } = await runCli([command, "--help"]);
+      const options = stdout
+        .split("Options:\n")[1]!
+        .split("\n\n")[0]!
+        .split(/\n(?= {2}-)/)
+        .map((entry) => entry.replace(/\s+/g, " "));
+
+      for (const option of options) {
+        expect((option.match(/\(default/g) ?? []).length, `${command}: ${option}`).toBeLessThan(2);
+      }
+      const calls = ["rotate", "versions", "rollback", "drift", "discover"].includes(command);
+      expect(stdout.includes("\nAWS configuration"), command).toBe(calls);
+    }
+    const entries = (await runCli(["plan-comment", "--help"])).stdout
+      .split("Options:\n")[1]!
+      .split(/\n(?= {2}-)/)
+      .map((entry) => entry.replace(/\s+/g, " ").trim());
+    for (const required of ["--stack", "--markdown", "--json", "--pr", "--full-plan-url"]) {
+      const entry = entries.find((e) => e.startsWith(`${required} <`));
+      expect(entry, required).toMatch(/\(required\)$/);
+    }
+  });
+});
+
 describe("stack settings", () => {
   it("refuses an unknown vaultpilot: key with a did-you-mean, in plan and stacks", async () => {
     const tree = policyTree({
