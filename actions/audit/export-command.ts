@@ -17,7 +17,7 @@ import {
   type CloudTrailPublicKeys,
 } from "./cloudtrail/public-keys.js";
 import { reason } from "./cloudtrail/source.js";
-import { AUDIT_EXIT, type AuditExportOptions } from "./command.js";
+import { AUDIT_EXIT, type AuditExportOptions } from "./options.js";
 import { runExport, type ExportFormat } from "./export.js";
 import { summaryMarkdown, summaryText } from "./formats/summary.js";
 import { FILES, type Problem } from "./manifest.js";

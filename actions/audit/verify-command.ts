@@ -4,7 +4,7 @@ import type { CliIO } from "../io.js";
 import { AuditClients } from "./clients.js";
 import { parseS3Url } from "./cloudtrail/layout.js";
 import { reason } from "./cloudtrail/source.js";
-import type { AuditVerifyOptions } from "./command.js";
+import type { AuditVerifyOptions } from "./options.js";
 import {
   KmsManifestVerifier,
   PublicKeyManifestVerifier,
