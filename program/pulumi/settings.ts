@@ -44,8 +44,12 @@ export type ConfigLookup = (key: string) => { value: unknown; secret: boolean } 
 
 export class StackConfigError extends Error {}
 
-/** Every `vaultpilot:` setting a stack file may hold (StackSettings above); any other is a mistake. */
+/**
+ * Every `vaultpilot:` setting a stack file may hold; any other is a mistake. A module that reads
+ * a new setting adds its key here.
+ */
 export const VAULTPILOT_SETTINGS = [
+  // StackSettings, above
   "vaultpilot:policyDir",
   "vaultpilot:tenants",
   "vaultpilot:keyDeletionWindowDays",
@@ -54,6 +58,15 @@ export const VAULTPILOT_SETTINGS = [
   "vaultpilot:alarmWebhookUrl",
   "vaultpilot:driftCiRoleArn",
   "vaultpilot:installation",
+  // the audit archive and export (audit-settings.ts)
+  "vaultpilot:auditArchive",
+  "vaultpilot:auditBucketName",
+  "vaultpilot:auditExportRoleArn",
+  "vaultpilot:auditMaskFields",
+  "vaultpilot:auditOrganizationTrail",
+  "vaultpilot:auditRetention",
+  "vaultpilot:auditTrail",
+  "vaultpilot:auditTrailBucket",
 ] as const;
 
 /**
