@@ -24,6 +24,12 @@ const lookup: ConfigLookup = (key) => {
 };
 const settings = readStackSettings(pulumi.getStack(), lookup, Object.keys(all));
 const validation = validatePolicies(resolve(settings.policyDir));
+// A wrong path must not read as "no tenants": `pulumi up` would then delete every resource.
+if (validation.files.length === 0) {
+  throw new pulumi.RunError(
+    `the policy directory ${settings.policyDir} holds no policy files (*.yaml or *.yml); check vaultpilot:policyDir`,
+  );
+}
 if (!validation.model) {
   const first = validation.diagnostics.find((d) => d.severity === "error");
   throw new pulumi.RunError(

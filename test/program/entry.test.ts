@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
 
@@ -61,5 +64,35 @@ describe("the Pulumi entry's stack settings", () => {
     );
     await pulumi.runtime.disconnect();
     expect(created).toEqual([]);
+  });
+});
+
+describe("the Pulumi entry's policy directory", () => {
+  it("refuses a policy directory with no policy files, so a wrong path never deploys nothing", async () => {
+    vi.resetModules();
+    const empty = mkdtempSync(join(tmpdir(), "vaultpilot-empty-"));
+    const created: string[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          created.push(`${args.type}::${args.name}`);
+          return { id: `${args.name}-id`, state: args.inputs };
+        },
+        call: () => ({}),
+      },
+      "vaultpilot",
+      "dev",
+      false,
+    );
+    pulumi.runtime.setAllConfig({ "vaultpilot:policyDir": empty });
+    try {
+      await expect(import("../../program/pulumi/index.js")).rejects.toThrow(
+        `the policy directory ${empty} holds no policy files (*.yaml or *.yml); check vaultpilot:policyDir`,
+      );
+      expect(created).toEqual([]);
+    } finally {
+      await pulumi.runtime.disconnect();
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });
