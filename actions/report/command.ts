@@ -21,11 +21,13 @@ export function registerReport(program: Command, io: CliIO, setExit: (code: numb
       "[dir]",
       "the policy directory (default: the stack's vaultpilot:policyDir, else policies)",
     )
-    .option(
-      "--framework <ids>",
-      "soc2, iso27001, pci-dss, hipaa or fsbp; comma-separated or repeated (default: each tenant's declared frameworks plus fsbp)",
-      collect,
-      [],
+    .addOption(
+      new Option(
+        "--framework <ids>",
+        "soc2, iso27001, pci-dss, hipaa or fsbp; comma-separated or repeated",
+      )
+        .argParser(collect)
+        .default([], "each tenant's declared frameworks plus fsbp"),
     )
     .option("--tenant <names>", "only these tenants; comma-separated or repeated", collect, [])
     .option("--stack <name>", "only this stack's tenants, with its settings (Pulumi.<name>.yaml)")

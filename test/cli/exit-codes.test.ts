@@ -247,7 +247,9 @@ describe("--help of every command", () => {
       for (const option of options) {
         expect((option.match(/\(default/g) ?? []).length, `${command}: ${option}`).toBeLessThan(2);
       }
-      const calls = ["rotate", "versions", "rollback", "drift", "discover"].includes(command);
+      const calls = ["rotate", "versions", "rollback", "drift", "discover", "report"].includes(
+        command,
+      );
       expect(stdout.includes("\nAWS configuration"), command).toBe(calls);
     }
     const entries = (await runCli(["plan-comment", "--help"])).stdout
