@@ -3,7 +3,8 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import configSchema from "../schemas/config.schema.json" with { type: "json" };
 import type { Diagnostic, Severity } from "./diagnostics.js";
 import { parsePolicyText, type LoadedDocument } from "./load/load-policies.js";
-import { closest, schemaErrors } from "./schema-check.js";
+import { closest } from "./did-you-mean.js";
+import { schemaErrors } from "./schema-check.js";
 
 /** The config file's name, looked for at the policy repository's root (the working directory). */
 export const CONFIG_FILE = "vaultpilot.config.yaml";
