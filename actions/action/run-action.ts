@@ -4,43 +4,10 @@ import * as core from "@actions/core";
 import { EXIT, UsageError, type CliIO } from "../io.js";
 import { InputError, readInputs, type ActionCommand, type ActionInputs } from "./inputs.js";
 import { Masker } from "./mask.js";
+import type { StepContext, StepResult } from "./step.js";
 import { validateStep } from "./validate-step.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** What one command of the action produced: action.yml's outputs and the job summary. */
-export interface StepResult {
-  /** The command's exit code, with the CLI's meaning: 0 clean, 1 findings (drift found), 2 could not run. */
-  readonly exitCode: number;
-  readonly errors: number;
-  readonly warnings: number;
-  /** validate: diagnostics; plan: resource changes; drift: findings. */
-  readonly findings: number;
-  /** Absolute paths of the files written, "" when none. */
-  readonly sarifFile: string;
-  readonly reportFile: string;
-  /** Markdown for the job summary (the runner allows 1 MiB per step). */
-  readonly summary: string;
-  /** Why the step fails; undefined when it passes. */
-  readonly failure: string | undefined;
-}
-
-/** What a command needs: its inputs, where to write, the CLI, and the masker for everything it writes. */
-export interface StepContext {
-  readonly inputs: ActionInputs;
-  readonly env: Env;
-  /** The working directory (GITHUB_WORKSPACE joined with the working-directory input). */
-  readonly cwd: string;
-  /** `<cwd>/.vaultpilot/`, created. */
-  readonly outDir: string;
-  readonly masker: Masker;
-  /** Prints to the step's log (workflow commands included), masked. */
-  readonly log: (text: string) => void;
-  /** Writes a file masked, returns its absolute path. */
-  readonly writeFile: (name: string, text: string) => string;
-  /** Runs the `vaultpilot` CLI in this process; stderr goes to the log as it comes. */
-  readonly cli: (argv: readonly string[], env?: Env) => Promise<{ code: number; stdout: string }>;
-}
 
 const SUMMARY_LIMIT = 1024 * 1024 - 1024;
 

@@ -6,7 +6,7 @@ import { repositoryConfig, withConfigDiagnostics } from "../repository-config.js
 import { VALIDATE_FORMATTERS } from "../validate/formats/index.js";
 import { VALIDATE_FORMATS, type ValidateFormat } from "../validate/options.js";
 import { InputError } from "./inputs.js";
-import type { StepContext, StepResult } from "./run-action.js";
+import type { StepContext, StepResult } from "./step.js";
 
 /** Rows of the job summary's table; the SARIF file and the report carry the full list. */
 export const SUMMARY_ROWS = 200;

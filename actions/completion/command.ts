@@ -1,9 +1,7 @@
 import type { Command } from "commander";
 import { cannotRun, describeCommand } from "../help.js";
 import type { CliIO } from "../io.js";
-
-export const SHELLS = ["bash", "zsh", "fish"] as const;
-export type Shell = (typeof SHELLS)[number];
+import { SHELLS, type Shell } from "./options.js";
 
 export function registerCompletion(program: Command, io: CliIO, setExit: (code: number) => void) {
   const command = program

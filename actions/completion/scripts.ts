@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { Shell } from "./command.js";
+import type { Shell } from "./options.js";
 
 /** What completion needs to know of one command, read from the CLI's own definitions. */
 export interface CommandSpec {

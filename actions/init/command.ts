@@ -1,10 +1,7 @@
 import type { Command } from "commander";
 import { cannotRun, describeCommand } from "../help.js";
 import type { CliIO } from "../io.js";
-
-export interface InitOptions {
-  readonly force: boolean;
-}
+import type { InitOptions } from "./options.js";
 
 export function registerInit(program: Command, io: CliIO, setExit: (code: number) => void) {
   const command = program

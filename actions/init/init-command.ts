@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXIT, UsageError, type CliIO } from "../io.js";
-import type { InitOptions } from "./command.js";
+import type { InitOptions } from "./options.js";
 
 /** Where the scaffold comes from: the example repository the package ships. */
 const TEMPLATE = join("examples", "policy-repo");

@@ -112,7 +112,10 @@ describe("vaultpilot.config.yaml", () => {
     const { code, stdout } = await runCli(["validate", "--config", "strict.yaml"], { cwd });
 
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^\.\.\/strict\.yaml:2:1 {2}error {4}config {2}invalid YAML: /);
+    // At the "[" that is never closed, not where the parser gave up.
+    expect(stdout).toMatch(
+      /^\.\.\/strict\.yaml:1:8 {2}error {4}config {2}this list is never closed; add the closing \]\n/,
+    );
   });
 
   it("is a usage error when the --config file does not exist", async () => {
