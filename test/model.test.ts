@@ -5,7 +5,7 @@ import { doc, validateText, yamlFile } from "./support/validate-text.js";
 const POLICIES = {
   "schedules.yaml": yamlFile(
     doc.schedule("weekly", "7d"),
-    doc.schedule("monthly", "30d", { start: "01:30", duration: "3h" }),
+    doc.schedule("monthly", "30d", { start: "02:00", duration: "3h" }),
   ),
   "tenants/acme.yaml": yamlFile(
     doc.tenant("acme", "business", ["pci-dss", "soc2"]),
@@ -79,7 +79,7 @@ describe("the typed model", () => {
     expect(weekly).toMatchObject({ everyDays: 7 });
     expect(weekly!.window).toBeUndefined();
     expect(monthly!.everyDays).toBe(30);
-    expect(monthly!.window).toEqual({ start: "01:30", startMinutes: 90, durationHours: 3 });
+    expect(monthly!.window).toEqual({ start: "02:00", startMinutes: 120, durationHours: 3 });
   });
 
   it("keeps where each entity was declared, for messages downstream", () => {

@@ -327,22 +327,40 @@ function describeRules(rules: LiveRotationRules): string {
 }
 
 /**
- * The live rules against the program's. A live AutomaticallyAfterDays equal to the schedule's
- * days is accepted for a schedule with a window too: moto keeps only that field (it drops
- * ScheduleExpression and Duration), so the window is compared only where AWS reports it.
+ * The live rules against the program's (`rotationRules`). Where Secrets Manager reports a
+ * ScheduleExpression (real AWS does, with the Duration; RotationRulesType), it must be the
+ * program's exactly, with the same window: a windowed schedule replaced by a plain every-N-days
+ * rule (`rate(N days)`, no Duration) or a cron at another hour is drift. A schedule without a
+ * window is `rate(N days)` in that form (or `AutomaticallyAfterDays` N), with no window or a
+ * whole day. Where no expression is reported, AutomaticallyAfterDays must be the schedule's days:
+ * moto keeps only that field (it drops ScheduleExpression and Duration), so there the window cannot be compared.
  */
-function scheduleDifference(
-  expected: ExpectedSecret,
+export function scheduleDifference(
+  expected: Pick<ExpectedSecret, "rotation">,
   rules: LiveRotationRules | undefined,
 ): { expected: string; actual: string } | undefined {
   const want = expected.rotation.rules;
   const have = rules ?? {};
-  const same = have.scheduleExpression
-    ? have.scheduleExpression === want.scheduleExpression && have.duration === want.duration
-    : have.automaticallyAfterDays === expected.rotation.everyDays &&
+  const everyDays = expected.rotation.everyDays;
+  let same: boolean;
+  if (have.scheduleExpression !== undefined) {
+    const expression = have.scheduleExpression.trim();
+    same = want.scheduleExpression
+      ? expression === want.scheduleExpression && have.duration === want.duration
+      : sameRate(expression, everyDays) && (have.duration === undefined || have.duration === "24h");
+  } else {
+    same =
+      have.automaticallyAfterDays === everyDays &&
       (have.duration === undefined || have.duration === want.duration);
+  }
   if (same) return undefined;
   return { expected: describeRules(want), actual: describeRules(have) };
+}
+
+/** `rate(N days)`, or `rate(1 day)`, for N days. */
+function sameRate(expression: string, everyDays: number): boolean {
+  const rate = /^rate\((\d+) days?\)$/.exec(expression);
+  return rate !== null && Number(rate[1]) === everyDays;
 }
 
 function functionDifference(

@@ -1,3 +1,4 @@
+import { rotationCadence, rotationRules } from "../../cloud/aws/rotation-rules.js";
 import type { PolicyModel } from "../../program/model.js";
 import { selectTenants, type StackSettings } from "../../program/pulumi/settings.js";
 import type { ProgramRun, SubjectResource } from "./resources.js";
@@ -8,9 +9,16 @@ export function describeSchedule(schedule: {
   window?: { start: string; durationHours: number };
 }): string {
   const every = schedule.everyDays === 1 ? "every day" : `every ${schedule.everyDays} days`;
-  return schedule.window
-    ? `${every}, window ${schedule.window.start} UTC for ${schedule.window.durationHours}h`
-    : every;
+  if (!schedule.window) return every;
+  // A windowed schedule runs on calendar dates, so it may rotate more often than every N days
+  // (never less often): say so where it does (cloud/aws/rotation-rules.ts).
+  const { runsPerYear } = rotationCadence(schedule);
+  const expression = rotationRules(schedule).scheduleExpression;
+  const more =
+    runsPerYear > Math.ceil(365.25 / schedule.everyDays)
+      ? `; ${expression} runs up to ${runsPerYear} times a year, so no gap exceeds ${schedule.everyDays} days`
+      : "";
+  return `${every}, window ${schedule.window.start} UTC for ${schedule.window.durationHours}h${more}`;
 }
 
 /** Tenants per run of the program under mocks (see runProgram). */

@@ -2,11 +2,14 @@ import { MAX_WINDOW_HOURS, MIN_WINDOW_HOURS, parseHours, parseTimeOfDay } from "
 import type { Diagnostic } from "../diagnostics.js";
 import { report, type PolicyRule } from "./rule.js";
 
-/** Secrets Manager windows run within one UTC day, so a window may not cross midnight. */
+/**
+ * Secrets Manager windows open on the hour and run within one UTC day (Secrets Manager User Guide,
+ * "Rotation schedules"), so a window starts at HH:00 and may not cross midnight.
+ */
 export const rotationWindow: PolicyRule = {
   id: "rotation-window",
   severity: "error",
-  description: `A rotation window lasts ${MIN_WINDOW_HOURS}h to ${MAX_WINDOW_HOURS}h and may not cross midnight (UTC).`,
+  description: `A rotation window opens on the hour, lasts ${MIN_WINDOW_HOURS}h to ${MAX_WINDOW_HOURS}h and may not cross midnight (UTC).`,
   check(policies) {
     const diagnostics: Diagnostic[] = [];
     for (const schedule of policies.schedules) {
@@ -22,6 +25,18 @@ export const rotationWindow: PolicyRule = {
             schedule,
             ["spec", "window", "duration"],
             `window of schedule "${schedule.name}" lasts "${window.duration}"; use ${MIN_WINDOW_HOURS}h to ${MAX_WINDOW_HOURS}h`,
+          ),
+        );
+      } else if (start % 60 !== 0) {
+        const hour = Math.floor(start / 60);
+        const earlier = `${String(hour).padStart(2, "0")}:00`;
+        const later = hour < 23 ? ` or "${String(hour + 1).padStart(2, "0")}:00"` : "";
+        diagnostics.push(
+          report(
+            this,
+            schedule,
+            ["spec", "window", "start"],
+            `window of schedule "${schedule.name}" opens at "${window.start}"; Secrets Manager rotation windows open on the hour: use "${earlier}"${later}`,
           ),
         );
       } else if (start + hours * 60 > 24 * 60) {

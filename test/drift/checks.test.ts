@@ -1,9 +1,11 @@
 import { describe, expect, test } from "vitest";
-import { checkDrift, type CheckOptions } from "../../actions/drift/checks.js";
+import type { SecretListEntry } from "@aws-sdk/client-secrets-manager";
+import { checkDrift, scheduleDifference, type CheckOptions } from "../../actions/drift/checks.js";
+import { toLiveSecret } from "../../cloud/aws/live/read-account.js";
 import { type ExpectedTenant } from "../../cloud/aws/expected.js";
 import { awsReason } from "../../cloud/aws/aws-reason.js";
 import type { LiveAccount, LiveSecret } from "../../cloud/aws/live/state.js";
-import { describeLiveRules, rotationRules } from "../../cloud/aws/rotation-rules.js";
+import { rotationRules } from "../../cloud/aws/rotation-rules.js";
 
 const DAY = 86_400_000;
 const T0 = Date.parse("2026-01-01T00:00:00Z");
@@ -114,23 +116,19 @@ describe("checkDrift", () => {
     ).toEqual(["rotation-overdue"]);
   });
 
-  test("accepts the program's cron for a windowed schedule, or the same days alone (what moto keeps), and nothing else", () => {
+  test("accepts the program's rules for a windowed schedule, or the same days alone (what moto keeps), and nothing else", () => {
     const windowed = tenant({ start: "01:00", durationHours: 3 });
-    const cron = { scheduleExpression: "cron(0 1 1 * ? *)", duration: "3h" };
-    expect(checks([liveSecret({ rotationRules: cron })], T0, windowed)).toEqual([]);
+    const ours = rotationRules({ everyDays: 30, window: { start: "01:00", durationHours: 3 } });
+    expect(checks([liveSecret({ rotationRules: ours })], T0, windowed)).toEqual([]);
     expect(
       checks([liveSecret({ rotationRules: { automaticallyAfterDays: 30 } })], T0, windowed),
     ).toEqual([]);
     expect(
-      checks([liveSecret({ rotationRules: { ...cron, duration: "2h" } })], T0, windowed),
+      checks([liveSecret({ rotationRules: { ...ours, duration: "2h" } })], T0, windowed),
     ).toEqual(["rotation-schedule"]);
     expect(
       checks(
-        [
-          liveSecret({
-            rotationRules: { scheduleExpression: "cron(0 4 1 * ? *)", duration: "3h" },
-          }),
-        ],
+        [liveSecret({ rotationRules: { ...ours, scheduleExpression: "cron(0 4 1/30 * ? *)" } })],
         T0,
         windowed,
       ),
@@ -173,20 +171,6 @@ describe("checkDrift", () => {
   });
 });
 
-describe("describeLiveRules", () => {
-  test("reads back the interval and window of the program's cron forms", () => {
-    const back = (everyDays: number) =>
-      describeLiveRules(rotationRules({ everyDays, window: { start: "01:30", durationHours: 2 } }));
-    expect(back(1)).toEqual({ everyDays: 1, start: "01:30", durationHours: 2 });
-    expect(back(7)).toEqual({ everyDays: 7, start: "01:30", durationHours: 2 });
-    expect(back(14)).toEqual({ everyDays: 14, start: "01:30", durationHours: 2 });
-    expect(back(30).everyDays).toBe(30);
-    expect(back(90).everyDays).toBe(90);
-    expect(back(365).everyDays).toBe(365);
-    expect(describeLiveRules({ scheduleExpression: "rate(10 days)" })).toEqual({ everyDays: 10 });
-  });
-});
-
 describe("awsReason", () => {
   test("names throttling past retries, refused credentials and an unreachable endpoint in one line", () => {
     const named = (name: string, message: string) => Object.assign(new Error(message), { name });
@@ -210,5 +194,86 @@ describe("awsReason", () => {
       { code: "ECONNREFUSED" },
     );
     expect(awsReason(refused)).toBe("endpoint unreachable (connect ECONNREFUSED 127.0.0.1:9)");
+  });
+});
+
+describe("scheduleDifference on the rotation rules Secrets Manager reports", () => {
+  // A ListSecrets entry as the API reference documents SecretListEntry and RotationRulesType:
+  // real AWS reports the ScheduleExpression and Duration it was given, and AutomaticallyAfterDays
+  // computed from them.
+  const entry = (RotationRules: SecretListEntry["RotationRules"]): SecretListEntry => ({
+    ARN: "arn:aws:secretsmanager:us-east-1:111111111111:secret:vaultpilot/acme/orders-db-AbCdEf",
+    Name: "vaultpilot/acme/orders-db",
+    RotationEnabled: true,
+    RotationLambdaARN: FN,
+    RotationRules,
+    LastRotatedDate: new Date(T0),
+    Tags: [{ Key: "vaultpilot:tenant", Value: "acme" }],
+    SecretVersionsToStages: { v1: ["AWSCURRENT"] },
+  });
+  const expected = (everyDays: number, window?: { start: string; durationHours: number }) => {
+    const rotation = { everyDays, ...(window && { window }) };
+    return { rotation: { ...rotation, rules: rotationRules(rotation) } };
+  };
+  const difference = (
+    policy: ReturnType<typeof expected>,
+    rules: SecretListEntry["RotationRules"],
+  ) => scheduleDifference(policy, toLiveSecret(entry(rules)).rotationRules);
+  const nightly90 = expected(90, { start: "01:00", durationHours: 3 });
+
+  test("accepts the program's windowed rule exactly as AWS reports it", () => {
+    const { scheduleExpression, duration } = nightly90.rotation.rules;
+    expect(
+      difference(nightly90, {
+        AutomaticallyAfterDays: 62,
+        ScheduleExpression: scheduleExpression,
+        Duration: duration,
+      }),
+    ).toBeUndefined();
+  });
+
+  test("reports a windowed schedule replaced by a plain every-N-days rule", () => {
+    const found = difference(nightly90, {
+      AutomaticallyAfterDays: 90,
+      ScheduleExpression: "rate(90 days)",
+    });
+    expect(found).toEqual({
+      expected: `${nightly90.rotation.rules.scheduleExpression} for 3h`,
+      actual: "rate(90 days) every 90d",
+    });
+  });
+
+  test("reports the documented example rule (twice a month at 16:00 for 2h) against a nightly 90-day policy", () => {
+    expect(
+      difference(nightly90, {
+        AutomaticallyAfterDays: 14,
+        Duration: "2h",
+        ScheduleExpression: "cron(0 16 1,15 * ? *)",
+      }),
+    ).toBeDefined();
+  });
+
+  test("reports the old quarterly cron, which left 92 days between runs", () => {
+    expect(
+      difference(nightly90, { ScheduleExpression: "cron(0 1 1 1/3 ? *)", Duration: "3h" }),
+    ).toBeDefined();
+  });
+
+  test("accepts rate(N days) or AutomaticallyAfterDays N for a schedule without a window, and no other interval", () => {
+    const plain = expected(30);
+    expect(
+      difference(plain, { AutomaticallyAfterDays: 30, ScheduleExpression: "rate(30 days)" }),
+    ).toBeUndefined();
+    expect(difference(plain, { AutomaticallyAfterDays: 30 })).toBeUndefined();
+    expect(difference(expected(1), { ScheduleExpression: "rate(1 day)" })).toBeUndefined();
+    expect(difference(plain, { ScheduleExpression: "rate(31 days)" })).toBeDefined();
+    expect(
+      difference(plain, { ScheduleExpression: "cron(0 1 1/30 * ? *)", Duration: "3h" }),
+    ).toBeDefined();
+  });
+
+  test("compares only AutomaticallyAfterDays where no expression is reported (moto), so a window cannot be checked there", () => {
+    expect(difference(nightly90, { AutomaticallyAfterDays: 90 })).toBeUndefined();
+    expect(difference(nightly90, { AutomaticallyAfterDays: 91 })).toBeDefined();
   });
 });

@@ -129,7 +129,7 @@ describe("vaultpilot plan", { timeout: 120_000 }, () => {
     expect(rotation.changes).toEqual([
       { path: "rotationRules.automaticallyAfterDays", before: 90 },
       { path: "rotationRules.duration", after: "3h" },
-      { path: "rotationRules.scheduleExpression", after: "cron(0 1 1 * ? *)" },
+      { path: "rotationRules.scheduleExpression", after: "cron(0 1 1/30 * ? *)" },
     ]);
     expect(plan.impact.rotations).toEqual([
       {
@@ -137,7 +137,8 @@ describe("vaultpilot plan", { timeout: 120_000 }, () => {
         secret: "payments-db",
         change: "update",
         before: "every 90 days",
-        after: "every 30 days, window 01:00 UTC for 3h",
+        after:
+          "every 30 days, window 01:00 UTC for 3h; cron(0 1 1/30 * ? *) runs up to 19 times a year, so no gap exceeds 30 days",
       },
     ]);
   });

@@ -1,30 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fitName } from "../../cloud/aws/naming.js";
-import { rotationRules } from "../../cloud/aws/rotation-rules.js";
 import { checkDeletionWindow } from "../../components/aws/tenant-key.js";
 import { readStackSettings, tenantSelected } from "../../program/pulumi/settings.js";
-
-describe("rotationRules", () => {
-  it("rotates every N days when the schedule has no window", () => {
-    expect(rotationRules({ everyDays: 30 })).toEqual({ automaticallyAfterDays: 30 });
-  });
-  it("starts at the window with a cron: daily, weekly, every N days, monthly, quarterly, yearly", () => {
-    const window = { start: "01:30", durationHours: 3 };
-    expect(rotationRules({ everyDays: 1, window }).scheduleExpression).toBe("cron(30 1 * * ? *)");
-    expect(rotationRules({ everyDays: 7, window }).scheduleExpression).toBe("cron(30 1 ? * SUN *)");
-    expect(rotationRules({ everyDays: 10, window }).scheduleExpression).toBe(
-      "cron(30 1 1/10 * ? *)",
-    );
-    expect(rotationRules({ everyDays: 30, window })).toEqual({
-      scheduleExpression: "cron(30 1 1 * ? *)",
-      duration: "3h",
-    });
-    expect(rotationRules({ everyDays: 90, window }).scheduleExpression).toBe(
-      "cron(30 1 1 1/3 ? *)",
-    );
-    expect(rotationRules({ everyDays: 365, window }).scheduleExpression).toBe("cron(30 1 1 1 ? *)");
-  });
-});
 
 describe("fitName", () => {
   it("keeps short names and shortens long ones stably and distinctly", () => {

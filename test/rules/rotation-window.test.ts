@@ -35,11 +35,16 @@ describe("rule rotation-window", () => {
     );
   });
 
-  it("does not suggest shortening to nothing when even one hour would cross midnight", () => {
-    const [found] = reported(withWindow("23:30", "1h"), "rotation-window");
+  it.each([
+    ["01:30", '"01:00" or "02:00"'],
+    ["23:30", '"23:00"'],
+  ])("reports a window opening at %s, off the hour, at its start", (start, use) => {
+    const [found, ...rest] = reported(withWindow(start, "1h"), "rotation-window");
 
+    expect(rest).toEqual([]);
+    expect(found!.where).toBe("schedules.yaml:8:12");
     expect(found!.message).toBe(
-      'window of schedule "nightly" opens at "23:30" and lasts "1h", crossing midnight (UTC); start it at "23:00" or earlier',
+      `window of schedule "nightly" opens at "${start}"; Secrets Manager rotation windows open on the hour: use ${use}`,
     );
   });
 

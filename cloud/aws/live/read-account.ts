@@ -93,7 +93,8 @@ async function listSecrets(
   return secrets;
 }
 
-function toLiveSecret(entry: SecretListEntry): LiveSecret {
+/** One ListSecrets entry (SecretListEntry) as the checks read it; the value is never part of it. */
+export function toLiveSecret(entry: SecretListEntry): LiveSecret {
   const rules = entry.RotationRules;
   return {
     arn: entry.ARN ?? "",
