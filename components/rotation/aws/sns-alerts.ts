@@ -1,4 +1,3 @@
-import { PublishCommand } from "@aws-sdk/client-sns";
 import type { Alerts } from "../ports.js";
 import type { AwsClients } from "./clients.js";
 
@@ -6,6 +5,8 @@ import type { AwsClients } from "./clients.js";
 export function snsAlerts(clients: AwsClients, topicArn: string): Alerts {
   return {
     async critical(subject, message) {
+      // Loaded only when an alert is sent (see clients.ts).
+      const { PublishCommand } = await import("@aws-sdk/client-sns");
       await clients.sns().send(
         new PublishCommand({
           TopicArn: topicArn,
