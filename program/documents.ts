@@ -1,13 +1,29 @@
+import commonSchema from "../schemas/common.schema.json" with { type: "json" };
 import type { DocumentSource } from "./load/document-source.js";
 
-// The shapes here mirror schemas/*.schema.json; a document reaches these types only
-// after its schema accepted it.
+// The shapes here mirror schemas/*.schema.json, and test/program/document-types.test.ts holds
+// them to it field by field; a document reaches these types only after its schema accepted it.
 
 export const API_VERSION = "vaultpilot.dev/v1";
 
+/** A policy name (tenant, schedule, secret, service), from schemas/common.schema.json `$defs.name`. */
+export const NAME_PATTERN = new RegExp(commonSchema.$defs.name.pattern);
+
+/** The alternating strategy's second database user is `<username>` followed by this. */
+export const CLONE_SUFFIX = "_clone";
+
 export type Plan = "free" | "pro" | "business" | "enterprise";
 export type Framework = "pci-dss" | "soc2" | "iso27001" | "hipaa";
-export type SecretType = "postgres" | "mysql" | "api-key" | "webhook" | "aws-iam-key" | "generic";
+/** Every secret type, in the schema's order (secret.schema.json spec.type). */
+export const SECRET_TYPES = [
+  "postgres",
+  "mysql",
+  "api-key",
+  "webhook",
+  "aws-iam-key",
+  "generic",
+] as const;
+export type SecretType = (typeof SECRET_TYPES)[number];
 export type Runtime = "ecs" | "lambda" | "kubernetes" | "ec2";
 
 export interface TenantSpec {

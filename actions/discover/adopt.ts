@@ -1,19 +1,15 @@
 import { stringify } from "yaml";
-import type { SecretType } from "../../program/documents.js";
+import {
+  API_VERSION,
+  NAME_PATTERN,
+  SECRET_TYPES,
+  type SecretType,
+} from "../../program/documents.js";
 import { smallestPlanFor, rotationsPerMonth } from "../../program/plans.js";
 import { claimedTenant, SECRET_PREFIX, TAG_SCHEDULE, TAG_TYPE } from "../../cloud/aws/naming.js";
 import { describeLiveRules } from "../../cloud/aws/rotation-rules.js";
 import type { LiveAccount, LiveSecret } from "../../cloud/aws/live/state.js";
 
-const NAME = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
-const TYPES: readonly SecretType[] = [
-  "postgres",
-  "mysql",
-  "api-key",
-  "webhook",
-  "aws-iam-key",
-  "generic",
-];
 /** Used when a secret has no rotation yet; every compliance framework accepts it. */
 export const DEFAULT_EVERY_DAYS = 90;
 
@@ -54,7 +50,7 @@ export function guessType(
   tags: Readonly<Record<string, string>>,
 ): { type: SecretType; guessed: boolean } {
   const tagged = tags[TAG_TYPE];
-  if (tagged && (TYPES as readonly string[]).includes(tagged))
+  if (tagged && (SECRET_TYPES as readonly string[]).includes(tagged))
     return { type: tagged as SecretType, guessed: false };
   const n = name.toLowerCase();
   const type: SecretType = /postgres|\bpg\b|psql|pg-/.test(n)
@@ -76,7 +72,7 @@ function policyName(secret: LiveSecret, tenant: string): string | undefined {
   const prefix = `${SECRET_PREFIX}${tenant}/`;
   if (!secret.name.startsWith(prefix)) return undefined;
   const rest = secret.name.slice(prefix.length);
-  return NAME.test(rest) ? rest : undefined;
+  return NAME_PATTERN.test(rest) ? rest : undefined;
 }
 
 /**
@@ -108,7 +104,7 @@ export function adopt(live: readonly LiveAccount[], known: KnownPolicies): Adopt
       const tenant = claimedTenant(secret.name, secret.tags);
       if (tenant === undefined) continue;
       if (known.declared.has(`${account.account}/${account.region}/${secret.name}`)) continue;
-      if (!NAME.test(tenant)) {
+      if (!NAME_PATTERN.test(tenant)) {
         skipped.push({
           name: secret.name,
           reason: `tenant "${tenant}" is not a valid tenant name`,
@@ -146,7 +142,7 @@ export function adopt(live: readonly LiveAccount[], known: KnownPolicies): Adopt
     // Tenant keys whose tenant no policy declares: adopt the tenant, so the next `pulumi up` owns it.
     for (const alias of account.aliases.keys()) {
       const match = /^alias\/vaultpilot\/([^/]+)$/.exec(alias);
-      if (!match || known.tenants.has(match[1]!) || !NAME.test(match[1]!)) continue;
+      if (!match || known.tenants.has(match[1]!) || !NAME_PATTERN.test(match[1]!)) continue;
       const entry = byTenant.get(match[1]!);
       if (!entry) tenantOf(match[1]!, account);
     }
@@ -211,7 +207,7 @@ export function adopt(live: readonly LiveAccount[], known: KnownPolicies): Adopt
 }
 
 function doc(kind: string, metadata: Record<string, string>, spec: object): string {
-  return stringify({ apiVersion: "vaultpilot.dev/v1", kind, metadata, spec });
+  return stringify({ apiVersion: API_VERSION, kind, metadata, spec });
 }
 
 function scheduleFor(
@@ -236,7 +232,7 @@ function scheduleFor(
     if (tagged && source.get(tagged) && fits(source.get(tagged)!))
       return { schedule: tagged, guessed };
   }
-  if (tagged && NAME.test(tagged) && !known.schedules.has(tagged) && !created.has(tagged)) {
+  if (tagged && NAME_PATTERN.test(tagged) && !known.schedules.has(tagged) && !created.has(tagged)) {
     created.set(tagged, { everyDays, ...(window && { window }) });
     return { schedule: tagged, guessed };
   }

@@ -10,6 +10,7 @@ import {
 import type { AuditSink } from "../../components/rotation/ports.js";
 import type { RuntimeOptions } from "../../components/rotation/runtime.js";
 import { isCrashPoint, type CrashPoint } from "../../components/rotation/engine.js";
+import { NAME_PATTERN } from "../../program/documents.js";
 import { validatePolicies } from "../../program/validate.js";
 import { policyDirectory } from "../policy-directory.js";
 import { EXIT, UsageError, type CliIO } from "../io.js";
@@ -34,10 +35,9 @@ export interface OutputOptions {
  * program gives that secret (`vaultpilot/<tenant>/<secret>`, from cloud/aws/naming.ts).
  */
 export function parseRef(ref: string): { tenant: string; name: string; secretId: string } {
-  const match = /^([a-z][a-z0-9-]{1,30}[a-z0-9])\/([a-z][a-z0-9-]{1,30}[a-z0-9])$/.exec(ref);
-  if (!match) throw new UsageError(`"${ref}" is not <tenant>/<secret>, such as acme/orders-db`);
-  const tenant = match[1]!;
-  const name = match[2]!;
+  const [tenant = "", name = "", ...rest] = ref.split("/");
+  if (rest.length > 0 || !NAME_PATTERN.test(tenant) || !NAME_PATTERN.test(name))
+    throw new UsageError(`"${ref}" is not <tenant>/<secret>, such as acme/orders-db`);
   return { tenant, name, secretId: secretId(tenant, name) };
 }
 

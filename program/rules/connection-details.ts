@@ -1,8 +1,8 @@
+import { CLONE_SUFFIX } from "../documents.js";
 import { report, type PolicyRule } from "./rule.js";
 
 /** The clone user of the alternating strategy must fit the engine's user-name limit too. */
 const USERNAME_LIMIT = { postgres: 63, mysql: 32 } as const;
-const CLONE_SUFFIX = "_clone";
 
 export const connectionDetails: PolicyRule = {
   id: "connection-details",

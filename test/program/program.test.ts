@@ -3,6 +3,7 @@ import { runProgram } from "../../actions/plan/program-run.js";
 import type { SubjectResource } from "../../actions/plan/resources.js";
 import { DuplicateResourceError, runUnderMocks } from "../../actions/plan/run-program.js";
 import { wildcardActions, type PolicyDocument } from "../../cloud/aws/policy-document.js";
+import { rotationRules } from "../../cloud/aws/rotation-rules.js";
 import type { HandlerConfig } from "../../components/rotation/config.js";
 import { readStackSettings } from "../../program/pulumi/settings.js";
 import { validatePolicies } from "../../program/validate.js";
@@ -65,7 +66,9 @@ describe("the Pulumi program on the example policies", () => {
     expect(rotation.inputs).toMatchObject({
       rotationLambdaArn:
         "arn:aws:lambda:us-east-1:111111111111:function/vaultpilot_acme_postgres_rotation",
-      rotationRules: { scheduleExpression: "cron(0 1 1 * ? *)", duration: "3h" },
+      // The example's monthly schedule (30d, window 01:00 for 3h), as cloud/aws/rotation-rules.ts
+      // turns it into rules (their run times are tested there).
+      rotationRules: rotationRules({ everyDays: 30, window: { start: "01:00", durationHours: 3 } }),
     });
     expect(
       byName("aws:secretsmanager/secretRotation:SecretRotation", "acme/payments-db-rotation")

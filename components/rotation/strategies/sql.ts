@@ -1,3 +1,4 @@
+import { CLONE_SUFFIX } from "../../../program/documents.js";
 import type { RotationValues, SecretValue, StrategyContext } from "../strategy.js";
 
 /**
@@ -60,8 +61,6 @@ function connectOptions(context: StrategyContext, ...values: SqlCredentials[]): 
     timeoutMs: context.config.connectTimeoutMs ?? 5000,
   };
 }
-
-export const CLONE_SUFFIX = "_clone";
 
 /** The server answered and refused the credentials, as opposed to not answering at all. */
 export function refused(error: unknown): boolean {
