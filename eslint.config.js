@@ -3,7 +3,16 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "dist-action/", ".bench/", "coverage/", "program/generated/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "dist-action/",
+      ".bench/",
+      "coverage/",
+      "program/generated/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
