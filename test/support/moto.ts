@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** A moto server of this test file's own, on a free loopback port. */
@@ -42,6 +43,11 @@ export const MOTO_AWS_RULES = [
 export async function startMoto(options: { awsRules?: boolean } = {}): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
+  // moto logs every request to stderr. A file, not a pipe: a caller that blocks its event loop
+  // (spawnSync of a CLI that calls moto) could not drain a pipe, and moto would stall writing to it.
+  const logDir = mkdtempSync(join(tmpdir(), "vaultpilot-moto-"));
+  const logFile = join(logDir, "stderr.log");
+  const log = openSync(logFile, "w");
   const child: ChildProcess = spawn(
     "python3",
     [
@@ -52,17 +58,20 @@ export async function startMoto(options: { awsRules?: boolean } = {}): Promise<M
       String(port),
     ],
     {
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", "ignore", log],
       env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: "true" },
     },
   );
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
+  closeSync(log);
+  const stderrTail = () => {
+    const tail = readFileSync(logFile, "utf8").slice(-4000);
+    removeLog();
+    return tail;
+  };
+  const removeLog = () => rmSync(logDir, { recursive: true, force: true });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderrTail()}`);
     try {
       const response = await fetch(`${endpoint}/moto-api/`);
       if (response.ok) break;
@@ -71,7 +80,7 @@ export async function startMoto(options: { awsRules?: boolean } = {}): Promise<M
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`moto_server did not start in 60 s: ${stderr}`);
+      throw new Error(`moto_server did not start in 60 s: ${stderrTail()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -88,8 +97,12 @@ export async function startMoto(options: { awsRules?: boolean } = {}): Promise<M
     configure: (config) => post("/moto-api/config", config),
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
+        const done = () => {
+          removeLog();
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
+        child.once("exit", done);
         child.kill("SIGTERM");
       }),
   };
