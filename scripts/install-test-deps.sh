@@ -22,7 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # act (nektos/act) runs the shipped workflows and the action end to end, on the host (no Docker).
-# A Go module: built once into GOPATH/bin (about 30 s), then found there; CI caches ~/go.
+# A Go module: built once into GOPATH/bin (about 30 s on a warm Go cache, minutes cold), then found there.
 ACT_VERSION=v0.2.89
 act_bin="$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin/act"
 if ! { [ -x "$act_bin" ] && "$act_bin" --version 2>/dev/null | grep -q "${ACT_VERSION#v}"; }; then
