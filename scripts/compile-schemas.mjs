@@ -2,7 +2,7 @@
 // command compiles a schema at run time (compiling took ~110 ms a run; loading the code takes a
 // few). Run by scripts/build.mjs; test/program/schema-validators.test.ts fails when the committed
 // program/generated/schema-validators.js is not what this produces from schemas/.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -30,6 +30,11 @@ export function schemaValidatorsSource() {
     code: { source: true, esm: true, lines: true },
   });
   ajv.addSchema(readSchema("common.schema.json"));
+  // Definitions an area shares between kinds (schemas/<area>.defs.schema.json), referenced by $ref.
+  for (const file of readdirSync(join(root, "schemas"))
+    .filter((f) => f.endsWith(".defs.schema.json"))
+    .sort())
+    ajv.addSchema(readSchema(file));
   const ids = {};
   for (const [kind, file] of Object.entries(KIND_SCHEMAS)) {
     const schema = readSchema(file);
