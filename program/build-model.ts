@@ -1,3 +1,4 @@
+import { toKeyVaultDelivery, toServiceAzure, toTenantAzure } from "./azure.js";
 import { parseDays, parseHours, parseTimeOfDay } from "./durations.js";
 import type { ReloadSpec, SecretDocument, SecretType } from "./documents.js";
 import type {
@@ -49,6 +50,7 @@ export function buildModel(policies: PolicyIndex): PolicyModel {
       secrets: [],
       services: [],
       rotationsPerMonth: 0,
+      ...(document.spec.azure && { azure: toTenantAzure(document.name, document.spec.azure) }),
       source: document.source,
     };
     tenants.push(tenant);
@@ -62,6 +64,7 @@ export function buildModel(policies: PolicyIndex): PolicyModel {
         runtime: service.spec.runtime,
         consumes: [],
         ...(reload && { reload }),
+        ...(service.spec.azure && { azure: toServiceAzure(service.spec.azure) }),
         source: service.source,
       };
       services.set(service.name, built);
@@ -85,6 +88,9 @@ export function buildModel(policies: PolicyIndex): PolicyModel {
         consumers,
         ...(connection && { connection }),
         ...(password && { password }),
+        ...(document.spec.delivery?.azureKeyVault && {
+          azureKeyVault: toKeyVaultDelivery(document.name, document.spec.delivery.azureKeyVault),
+        }),
         source: document.source,
       };
       if (!secretsByName.has(secret.name)) secretsByName.set(secret.name, secret);

@@ -1,5 +1,6 @@
 import commonSchema from "../schemas/common.schema.json" with { type: "json" };
 import type { DocumentSource } from "./load/document-source.js";
+import type { AzureKeyVaultDeliverySpec, ServiceAzureSpec, TenantAzureSpec } from "./azure.js";
 
 // The shapes here mirror schemas/*.schema.json, and test/program/document-types.test.ts holds
 // them to it field by field; a document reaches these types only after its schema accepted it.
@@ -30,6 +31,7 @@ export interface TenantSpec {
   readonly plan: Plan;
   readonly compliance?: readonly Framework[];
   readonly aws: { readonly account: string; readonly region: string };
+  readonly azure?: TenantAzureSpec;
 }
 
 export interface RotationScheduleSpec {
@@ -43,6 +45,12 @@ export interface SecretSpec {
   readonly consumers?: readonly string[];
   readonly connection?: ConnectionSpec;
   readonly password?: PasswordPolicySpec;
+  readonly delivery?: DeliverySpec;
+}
+
+/** Where else a secret is delivered. */
+export interface DeliverySpec {
+  readonly azureKeyVault?: AzureKeyVaultDeliverySpec;
 }
 
 export type DatabaseStrategy = "single" | "alternating";
@@ -66,6 +74,7 @@ export interface PasswordPolicySpec {
 export interface ServiceSpec {
   readonly runtime: Runtime;
   readonly reload?: ReloadSpec;
+  readonly azure?: ServiceAzureSpec;
 }
 
 /** Exactly one block, normally the one named by the service's runtime. */

@@ -1,3 +1,4 @@
+import type { AzureKeyVaultDelivery, ServiceAzure, TenantAzure } from "./azure.js";
 import type { Position } from "./diagnostics.js";
 import type {
   DatabaseStrategy,
@@ -41,6 +42,8 @@ export interface Tenant {
   readonly services: readonly Service[];
   /** Summed over the tenant's secrets: 30 / days between rotations. */
   readonly rotationsPerMonth: number;
+  /** Its Azure home (spec.azure); absent when it has none. */
+  readonly azure?: TenantAzure;
   readonly source: SourceRef;
 }
 
@@ -68,6 +71,8 @@ export interface Secret {
   readonly connection?: SecretConnection;
   /** How generated values are drawn, defaults applied. Absent for aws-iam-key. */
   readonly password?: PasswordPolicy;
+  /** Its copy in the tenant's Azure Key Vault (spec.delivery.azureKeyVault). */
+  readonly azureKeyVault?: AzureKeyVaultDelivery;
   readonly source: SourceRef;
 }
 
@@ -98,6 +103,8 @@ export interface Service {
   readonly consumes: readonly Secret[];
   /** How to reload it after a rotation; absent when the policy gives no reload block. */
   readonly reload?: ServiceReload;
+  /** Its Microsoft Entra identity (spec.azure). */
+  readonly azure?: ServiceAzure;
   readonly source: SourceRef;
 }
 

@@ -39,6 +39,10 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   rules.passwordPolicy,
   rules.reloadRuntime,
   rules.kubernetesCluster,
+  rules.azureIds,
+  rules.azureLocation,
+  rules.azureKeyVaultName,
+  rules.azureDelivery,
 ];
 
 /** What the loader reports, for tools that list every rule (SARIF, the README). */

@@ -5,8 +5,9 @@ import ajvRuntimeModule1 from "ajv/dist/runtime/ucs2length.js";
 const ajvRuntime1 = { default: ajvRuntimeModule1.default ?? ajvRuntimeModule1 };
 
 export const Tenant = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/tenant.schema.json","title":"Tenant","description":"A customer of the installation: its plan tier, the compliance frameworks it is held to, and the AWS account its secrets live in.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Tenant"},"metadata":{"$ref":"common.schema.json#/$defs/sharedMetadata"},"spec":{"description":"What the tenant has bought and must comply with.","type":"object","additionalProperties":false,"required":["plan","aws"],"properties":{"plan":{"description":"The plan tier, which sets the limits on secrets and rotations per month: free (5 secrets, 10 rotations a month), pro (25, 100), business (100, 500), enterprise (unlimited).","enum":["free","pro","business","enterprise"]},"compliance":{"description":"Compliance frameworks whose rules validation enforces on this tenant's secrets (pci-dss: rotate at least every 90 days).","type":"array","uniqueItems":true,"items":{"description":"A compliance framework.","enum":["pci-dss","soc2","iso27001","hipaa"]}},"aws":{"description":"Where the tenant's keys and secrets live.","type":"object","additionalProperties":false,"required":["account","region"],"properties":{"account":{"description":"The 12-digit AWS account id, quoted so YAML keeps leading zeros: \"123456789012\".","type":"string","pattern":"^[0-9]{12}$"},"region":{"description":"The AWS region, such as us-east-1 or eu-west-2.","type":"string","pattern":"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/tenant.schema.json","title":"Tenant","description":"A customer of the installation: its plan tier, the compliance frameworks it is held to, and the AWS account its secrets live in.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Tenant"},"metadata":{"$ref":"common.schema.json#/$defs/sharedMetadata"},"spec":{"description":"What the tenant has bought and must comply with.","type":"object","additionalProperties":false,"required":["plan","aws"],"properties":{"plan":{"description":"The plan tier, which sets the limits on secrets and rotations per month: free (5 secrets, 10 rotations a month), pro (25, 100), business (100, 500), enterprise (unlimited).","enum":["free","pro","business","enterprise"]},"compliance":{"description":"Compliance frameworks whose rules validation enforces on this tenant's secrets (pci-dss: rotate at least every 90 days).","type":"array","uniqueItems":true,"items":{"description":"A compliance framework.","enum":["pci-dss","soc2","iso27001","hipaa"]}},"aws":{"description":"Where the tenant's keys and secrets live.","type":"object","additionalProperties":false,"required":["account","region"],"properties":{"account":{"description":"The 12-digit AWS account id, quoted so YAML keeps leading zeros: \"123456789012\".","type":"string","pattern":"^[0-9]{12}$"},"region":{"description":"The AWS region, such as us-east-1 or eu-west-2.","type":"string","pattern":"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"}}},"azure":{"$ref":"azure.defs.schema.json#/$defs/tenantAzure"}}}}};
 const schema33 = {"description":"The policy language version. Always vaultpilot.dev/v1.","const":"vaultpilot.dev/v1"};
+const schema37 = {"description":"The tenant's Azure home: where its Key Vault lives. Secrets with spec.delivery.azureKeyVault are copied there after every rotation.","type":"object","additionalProperties":false,"required":["subscriptionId","resourceGroup","location","tenantId","logAnalyticsWorkspaceId"],"properties":{"subscriptionId":{"description":"The Azure subscription id (a GUID) the Key Vault is created in.","type":"string","minLength":1,"maxLength":64},"resourceGroup":{"description":"The existing resource group the Key Vault is created in.","type":"string","pattern":"^[-\\w._()]{1,89}[-\\w_()]$"},"location":{"description":"The Azure region (a name as `az account list-locations` gives it, such as westeurope); checked against cloud/azure/locations.json.","type":"string","minLength":1,"maxLength":64},"tenantId":{"description":"The Microsoft Entra tenant id (a GUID) the Key Vault trusts for sign-in.","type":"string","minLength":1,"maxLength":64},"keyVaultName":{"description":"The Key Vault's name: 3 to 24 letters, digits and '-', starting with a letter, globally unique. Default: the tenant's name (cut to 17 characters) and a 6-character hash of the tenant and subscription, such as globex-3f9a1c.","type":"string","minLength":1,"maxLength":128},"networkCidrs":{"description":"IPv4 addresses or CIDR ranges allowed to reach the Key Vault over its public endpoint. Default: none, and public network access is disabled (reach it through a private endpoint).","type":"array","uniqueItems":true,"items":{"description":"An IPv4 address or CIDR range, such as 203.0.113.0/24.","type":"string","pattern":"^([0-9]{1,3}\\.){3}[0-9]{1,3}(/[0-9]{1,2})?$"}},"customerManagedKey":{"description":"Create an RSA key in the Key Vault, with a rotation policy, for the tenant's Azure services to encrypt with (customer-managed keys). Default: no key.","type":"object","additionalProperties":false,"properties":{"rotateEveryDays":{"description":"Days between automatic rotations of the key. Default: 365.","type":"integer","minimum":28,"maximum":3650}}},"logAnalyticsWorkspaceId":{"description":"The resource id of the Log Analytics workspace that receives the Key Vault's audit logs (diagnostic settings), such as /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>.","type":"string","pattern":"^/subscriptions/[^/]+/resource[gG]roups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[^/]+$"}}};
 const schema34 = {"description":"Identifies the document. Shared kinds have a name and no tenant.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/name"}}};
 const schema35 = {"description":"A name: 3 to 32 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-'.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"};
 const pattern4 = new RegExp("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", "u");
@@ -86,8 +87,12 @@ return errors === 0;
 validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const func0 = ajvRuntime0.default;
+const func2 = ajvRuntime1.default;
 const pattern5 = new RegExp("^[0-9]{12}$", "u");
 const pattern6 = new RegExp("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$", "u");
+const pattern7 = new RegExp("^[-\\w._()]{1,89}[-\\w_()]$", "u");
+const pattern8 = new RegExp("^([0-9]{1,3}\\.){3}[0-9]{1,3}(/[0-9]{1,2})?$", "u");
+const pattern9 = new RegExp("^/subscriptions/[^/]+/resource[gG]roups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[^/]+$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://vaultpilot.dev/schemas/v1/tenant.schema.json" */;
@@ -209,7 +214,7 @@ vErrors.push(err8);
 errors++;
 }
 for(const key1 in data3){
-if(!(((key1 === "plan") || (key1 === "compliance")) || (key1 === "aws"))){
+if(!((((key1 === "plan") || (key1 === "compliance")) || (key1 === "aws")) || (key1 === "azure"))){
 const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
@@ -379,9 +384,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+if(data3.azure !== undefined){
+let data10 = data3.azure;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.subscriptionId === undefined){
+const err22 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/required",keyword:"required",params:{missingProperty: "subscriptionId"},message:"must have required property '"+"subscriptionId"+"'",schema:schema37.required,parentSchema:schema37,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -390,10 +397,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
-else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data10.resourceGroup === undefined){
+const err23 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/required",keyword:"required",params:{missingProperty: "resourceGroup"},message:"must have required property '"+"resourceGroup"+"'",schema:schema37.required,parentSchema:schema37,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -402,18 +407,412 @@ vErrors.push(err23);
 }
 errors++;
 }
+if(data10.location === undefined){
+const err24 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/required",keyword:"required",params:{missingProperty: "location"},message:"must have required property '"+"location"+"'",schema:schema37.required,parentSchema:schema37,data:data10};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data10.tenantId === undefined){
+const err25 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/required",keyword:"required",params:{missingProperty: "tenantId"},message:"must have required property '"+"tenantId"+"'",schema:schema37.required,parentSchema:schema37,data:data10};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data10.logAnalyticsWorkspaceId === undefined){
+const err26 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/required",keyword:"required",params:{missingProperty: "logAnalyticsWorkspaceId"},message:"must have required property '"+"logAnalyticsWorkspaceId"+"'",schema:schema37.required,parentSchema:schema37,data:data10};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+for(const key3 in data10){
+if(!((((((((key3 === "subscriptionId") || (key3 === "resourceGroup")) || (key3 === "location")) || (key3 === "tenantId")) || (key3 === "keyVaultName")) || (key3 === "networkCidrs")) || (key3 === "customerManagedKey")) || (key3 === "logAnalyticsWorkspaceId"))){
+const err27 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data10};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data10.subscriptionId !== undefined){
+let data11 = data10.subscriptionId;
+if(typeof data11 === "string"){
+if(func2(data11) > 64){
+const err28 = {instancePath:instancePath+"/spec/azure/subscriptionId",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/subscriptionId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.subscriptionId,data:data11};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(func2(data11) < 1){
+const err29 = {instancePath:instancePath+"/spec/azure/subscriptionId",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/subscriptionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.subscriptionId,data:data11};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/spec/azure/subscriptionId",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/subscriptionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.subscriptionId.type,parentSchema:schema37.properties.subscriptionId,data:data11};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data10.resourceGroup !== undefined){
+let data12 = data10.resourceGroup;
+if(typeof data12 === "string"){
+if(!pattern7.test(data12)){
+const err31 = {instancePath:instancePath+"/spec/azure/resourceGroup",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/resourceGroup/pattern",keyword:"pattern",params:{pattern: "^[-\\w._()]{1,89}[-\\w_()]$"},message:"must match pattern \""+"^[-\\w._()]{1,89}[-\\w_()]$"+"\"",schema:"^[-\\w._()]{1,89}[-\\w_()]$",parentSchema:schema37.properties.resourceGroup,data:data12};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/spec/azure/resourceGroup",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/resourceGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.resourceGroup.type,parentSchema:schema37.properties.resourceGroup,data:data12};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data10.location !== undefined){
+let data13 = data10.location;
+if(typeof data13 === "string"){
+if(func2(data13) > 64){
+const err33 = {instancePath:instancePath+"/spec/azure/location",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/location/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.location,data:data13};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(func2(data13) < 1){
+const err34 = {instancePath:instancePath+"/spec/azure/location",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.location,data:data13};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/spec/azure/location",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.location.type,parentSchema:schema37.properties.location,data:data13};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data10.tenantId !== undefined){
+let data14 = data10.tenantId;
+if(typeof data14 === "string"){
+if(func2(data14) > 64){
+const err36 = {instancePath:instancePath+"/spec/azure/tenantId",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/tenantId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.tenantId,data:data14};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(func2(data14) < 1){
+const err37 = {instancePath:instancePath+"/spec/azure/tenantId",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/tenantId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.tenantId,data:data14};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/spec/azure/tenantId",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/tenantId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.tenantId.type,parentSchema:schema37.properties.tenantId,data:data14};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data10.keyVaultName !== undefined){
+let data15 = data10.keyVaultName;
+if(typeof data15 === "string"){
+if(func2(data15) > 128){
+const err39 = {instancePath:instancePath+"/spec/azure/keyVaultName",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/keyVaultName/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema37.properties.keyVaultName,data:data15};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(func2(data15) < 1){
+const err40 = {instancePath:instancePath+"/spec/azure/keyVaultName",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/keyVaultName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.keyVaultName,data:data15};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/spec/azure/keyVaultName",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/keyVaultName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.keyVaultName.type,parentSchema:schema37.properties.keyVaultName,data:data15};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data10.networkCidrs !== undefined){
+let data16 = data10.networkCidrs;
+if(Array.isArray(data16)){
+const len1 = data16.length;
+for(let i2=0; i2<len1; i2++){
+let data17 = data16[i2];
+if(typeof data17 === "string"){
+if(!pattern8.test(data17)){
+const err42 = {instancePath:instancePath+"/spec/azure/networkCidrs/" + i2,schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/networkCidrs/items/pattern",keyword:"pattern",params:{pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}(/[0-9]{1,2})?$"},message:"must match pattern \""+"^([0-9]{1,3}\\.){3}[0-9]{1,3}(/[0-9]{1,2})?$"+"\"",schema:"^([0-9]{1,3}\\.){3}[0-9]{1,3}(/[0-9]{1,2})?$",parentSchema:schema37.properties.networkCidrs.items,data:data17};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/spec/azure/networkCidrs/" + i2,schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/networkCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.networkCidrs.items.type,parentSchema:schema37.properties.networkCidrs.items,data:data17};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+let i3 = data16.length;
+let j1;
+if(i3 > 1){
+const indices0 = {};
+for(;i3--;){
+let item0 = data16[i3];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j1 = indices0[item0];
+const err44 = {instancePath:instancePath+"/spec/azure/networkCidrs",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/networkCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema37.properties.networkCidrs,data:data16};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+break;
+}
+indices0[item0] = i3;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/spec/azure/networkCidrs",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/networkCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.networkCidrs.type,parentSchema:schema37.properties.networkCidrs,data:data16};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data10.customerManagedKey !== undefined){
+let data18 = data10.customerManagedKey;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key4 in data18){
+if(!(key4 === "rotateEveryDays")){
+const err46 = {instancePath:instancePath+"/spec/azure/customerManagedKey",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/customerManagedKey/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.customerManagedKey,data:data18};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data18.rotateEveryDays !== undefined){
+let data19 = data18.rotateEveryDays;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err47 = {instancePath:instancePath+"/spec/azure/customerManagedKey/rotateEveryDays",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/customerManagedKey/properties/rotateEveryDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.customerManagedKey.properties.rotateEveryDays.type,parentSchema:schema37.properties.customerManagedKey.properties.rotateEveryDays,data:data19};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 3650 || isNaN(data19)){
+const err48 = {instancePath:instancePath+"/spec/azure/customerManagedKey/rotateEveryDays",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/customerManagedKey/properties/rotateEveryDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema37.properties.customerManagedKey.properties.rotateEveryDays,data:data19};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+if(data19 < 28 || isNaN(data19)){
+const err49 = {instancePath:instancePath+"/spec/azure/customerManagedKey/rotateEveryDays",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/customerManagedKey/properties/rotateEveryDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 28},message:"must be >= 28",schema:28,parentSchema:schema37.properties.customerManagedKey.properties.rotateEveryDays,data:data19};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/spec/azure/customerManagedKey",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/customerManagedKey/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.customerManagedKey.type,parentSchema:schema37.properties.customerManagedKey,data:data18};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data10.logAnalyticsWorkspaceId !== undefined){
+let data20 = data10.logAnalyticsWorkspaceId;
+if(typeof data20 === "string"){
+if(!pattern9.test(data20)){
+const err51 = {instancePath:instancePath+"/spec/azure/logAnalyticsWorkspaceId",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/logAnalyticsWorkspaceId/pattern",keyword:"pattern",params:{pattern: "^/subscriptions/[^/]+/resource[gG]roups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[^/]+$"},message:"must match pattern \""+"^/subscriptions/[^/]+/resource[gG]roups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[^/]+$"+"\"",schema:"^/subscriptions/[^/]+/resource[gG]roups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[^/]+$",parentSchema:schema37.properties.logAnalyticsWorkspaceId,data:data20};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/spec/azure/logAnalyticsWorkspaceId",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/logAnalyticsWorkspaceId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.logAnalyticsWorkspaceId.type,parentSchema:schema37.properties.logAnalyticsWorkspaceId,data:data20};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data10};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+}
+else {
+const err55 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
 validate20.errors = vErrors;
 return errors === 0;
 }
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const RotationSchedule = validate24;
-const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/rotation-schedule.schema.json","title":"RotationSchedule","description":"How often secrets rotate, and optionally in which daily window. Shared by name across tenants.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"RotationSchedule"},"metadata":{"$ref":"common.schema.json#/$defs/sharedMetadata"},"spec":{"description":"The rotation interval and window.","type":"object","additionalProperties":false,"required":["every"],"properties":{"every":{"description":"The rotation interval: a whole number of days from 1d to 365d, such as 30d.","type":"string","pattern":"^[0-9]+d$"},"window":{"description":"The daily window, in UTC, in which rotation may start. It may not cross midnight.","type":"object","additionalProperties":false,"required":["start","duration"],"properties":{"start":{"description":"When the window opens, as HH:MM in UTC on the hour (Secrets Manager windows open on the hour), such as \"01:00\" (quote it).","type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$"},"duration":{"description":"How long the window stays open: whole hours from 1h to 24h, such as 3h.","type":"string","pattern":"^[0-9]+h$"}}}}}}};
+export const RotationSchedule = validate25;
+const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/rotation-schedule.schema.json","title":"RotationSchedule","description":"How often secrets rotate, and optionally in which daily window. Shared by name across tenants.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"RotationSchedule"},"metadata":{"$ref":"common.schema.json#/$defs/sharedMetadata"},"spec":{"description":"The rotation interval and window.","type":"object","additionalProperties":false,"required":["every"],"properties":{"every":{"description":"The rotation interval: a whole number of days from 1d to 365d, such as 30d.","type":"string","pattern":"^[0-9]+d$"},"window":{"description":"The daily window, in UTC, in which rotation may start. It may not cross midnight.","type":"object","additionalProperties":false,"required":["start","duration"],"properties":{"start":{"description":"When the window opens, as HH:MM in UTC on the hour (Secrets Manager windows open on the hour), such as \"01:00\" (quote it).","type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$"},"duration":{"description":"How long the window stays open: whole hours from 1h to 24h, such as 3h.","type":"string","pattern":"^[0-9]+h$"}}}}}}};
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
+const evaluated0 = validate26.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -479,20 +878,20 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate25.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern8 = new RegExp("^[0-9]+d$", "u");
-const pattern9 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
-const pattern10 = new RegExp("^[0-9]+h$", "u");
+const pattern11 = new RegExp("^[0-9]+d$", "u");
+const pattern12 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
+const pattern13 = new RegExp("^[0-9]+h$", "u");
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://vaultpilot.dev/schemas/v1/rotation-schedule.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate24.evaluated;
+const evaluated0 = validate25.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -501,7 +900,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema36.required,parentSchema:schema36,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema38.required,parentSchema:schema38,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -511,7 +910,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema36.required,parentSchema:schema36,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema38.required,parentSchema:schema38,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -521,7 +920,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema36.required,parentSchema:schema36,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema38.required,parentSchema:schema38,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -531,7 +930,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema36.required,parentSchema:schema36,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema38.required,parentSchema:schema38,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -542,7 +941,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -568,7 +967,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("RotationSchedule" !== data1){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "RotationSchedule"},message:"must be equal to constant",schema:"RotationSchedule",parentSchema:schema36.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "RotationSchedule"},message:"must be equal to constant",schema:"RotationSchedule",parentSchema:schema38.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -579,8 +978,8 @@ errors++;
 }
 }
 if(data.metadata !== undefined){
-if(!(validate25(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate26(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 }
@@ -588,7 +987,7 @@ if(data.spec !== undefined){
 let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.every === undefined){
-const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "every"},message:"must have required property '"+"every"+"'",schema:schema36.properties.spec.required,parentSchema:schema36.properties.spec,data:data3};
+const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "every"},message:"must have required property '"+"every"+"'",schema:schema38.properties.spec.required,parentSchema:schema38.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -599,7 +998,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!((key1 === "every") || (key1 === "window"))){
-const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.spec,data:data3};
+const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -612,8 +1011,8 @@ errors++;
 if(data3.every !== undefined){
 let data4 = data3.every;
 if(typeof data4 === "string"){
-if(!pattern8.test(data4)){
-const err9 = {instancePath:instancePath+"/spec/every",schemaPath:"#/properties/spec/properties/every/pattern",keyword:"pattern",params:{pattern: "^[0-9]+d$"},message:"must match pattern \""+"^[0-9]+d$"+"\"",schema:"^[0-9]+d$",parentSchema:schema36.properties.spec.properties.every,data:data4};
+if(!pattern11.test(data4)){
+const err9 = {instancePath:instancePath+"/spec/every",schemaPath:"#/properties/spec/properties/every/pattern",keyword:"pattern",params:{pattern: "^[0-9]+d$"},message:"must match pattern \""+"^[0-9]+d$"+"\"",schema:"^[0-9]+d$",parentSchema:schema38.properties.spec.properties.every,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -624,7 +1023,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/every",schemaPath:"#/properties/spec/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.spec.properties.every.type,parentSchema:schema36.properties.spec.properties.every,data:data4};
+const err10 = {instancePath:instancePath+"/spec/every",schemaPath:"#/properties/spec/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.spec.properties.every.type,parentSchema:schema38.properties.spec.properties.every,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -638,7 +1037,7 @@ if(data3.window !== undefined){
 let data5 = data3.window;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.start === undefined){
-const err11 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema36.properties.spec.properties.window.required,parentSchema:schema36.properties.spec.properties.window,data:data5};
+const err11 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema38.properties.spec.properties.window.required,parentSchema:schema38.properties.spec.properties.window,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -648,7 +1047,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data5.duration === undefined){
-const err12 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema36.properties.spec.properties.window.required,parentSchema:schema36.properties.spec.properties.window,data:data5};
+const err12 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema38.properties.spec.properties.window.required,parentSchema:schema38.properties.spec.properties.window,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -659,7 +1058,7 @@ errors++;
 }
 for(const key2 in data5){
 if(!((key2 === "start") || (key2 === "duration"))){
-const err13 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.spec.properties.window,data:data5};
+const err13 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.spec.properties.window,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -672,8 +1071,8 @@ errors++;
 if(data5.start !== undefined){
 let data6 = data5.start;
 if(typeof data6 === "string"){
-if(!pattern9.test(data6)){
-const err14 = {instancePath:instancePath+"/spec/window/start",schemaPath:"#/properties/spec/properties/window/properties/start/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema36.properties.spec.properties.window.properties.start,data:data6};
+if(!pattern12.test(data6)){
+const err14 = {instancePath:instancePath+"/spec/window/start",schemaPath:"#/properties/spec/properties/window/properties/start/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema38.properties.spec.properties.window.properties.start,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -684,7 +1083,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/spec/window/start",schemaPath:"#/properties/spec/properties/window/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.spec.properties.window.properties.start.type,parentSchema:schema36.properties.spec.properties.window.properties.start,data:data6};
+const err15 = {instancePath:instancePath+"/spec/window/start",schemaPath:"#/properties/spec/properties/window/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.spec.properties.window.properties.start.type,parentSchema:schema38.properties.spec.properties.window.properties.start,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -697,8 +1096,8 @@ errors++;
 if(data5.duration !== undefined){
 let data7 = data5.duration;
 if(typeof data7 === "string"){
-if(!pattern10.test(data7)){
-const err16 = {instancePath:instancePath+"/spec/window/duration",schemaPath:"#/properties/spec/properties/window/properties/duration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+h$"},message:"must match pattern \""+"^[0-9]+h$"+"\"",schema:"^[0-9]+h$",parentSchema:schema36.properties.spec.properties.window.properties.duration,data:data7};
+if(!pattern13.test(data7)){
+const err16 = {instancePath:instancePath+"/spec/window/duration",schemaPath:"#/properties/spec/properties/window/properties/duration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+h$"},message:"must match pattern \""+"^[0-9]+h$"+"\"",schema:"^[0-9]+h$",parentSchema:schema38.properties.spec.properties.window.properties.duration,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -709,7 +1108,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/spec/window/duration",schemaPath:"#/properties/spec/properties/window/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.spec.properties.window.properties.duration.type,parentSchema:schema36.properties.spec.properties.window.properties.duration,data:data7};
+const err17 = {instancePath:instancePath+"/spec/window/duration",schemaPath:"#/properties/spec/properties/window/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.spec.properties.window.properties.duration.type,parentSchema:schema38.properties.spec.properties.window.properties.duration,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -721,7 +1120,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.spec.properties.window.type,parentSchema:schema36.properties.spec.properties.window,data:data5};
+const err18 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.spec.properties.window.type,parentSchema:schema38.properties.spec.properties.window,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -733,7 +1132,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.spec.type,parentSchema:schema36.properties.spec,data:data3};
+const err19 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.spec.type,parentSchema:schema38.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -745,7 +1144,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -754,20 +1153,21 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Secret = validate27;
-const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/secret.schema.json","title":"Secret","description":"A credential of a tenant, kept in Secrets Manager under the tenant's key and rotated on a schedule.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Secret"},"metadata":{"$ref":"common.schema.json#/$defs/tenantMetadata"},"spec":{"description":"What the secret is, how often it rotates and who reads it.","type":"object","additionalProperties":false,"required":["type","schedule"],"properties":{"type":{"description":"What the secret holds, which decides how it rotates: postgres, mysql, api-key, webhook, aws-iam-key or generic.","enum":["postgres","mysql","api-key","webhook","aws-iam-key","generic"]},"schedule":{"description":"The name of the RotationSchedule this secret rotates on.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"consumers":{"description":"Names of the Services of the same tenant that read this secret and are reloaded after it rotates.","type":"array","uniqueItems":true,"items":{"description":"A Service name of the same tenant.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"}},"connection":{"description":"How to reach the database a postgres or mysql secret logs in to; the rotation strategy uses it to change the password. Authoritative: rotation refuses, changing nothing, a secret value whose host, port, dbname or username differ, and vaultpilot secret init writes the first value from these fields. Only for postgres and mysql secrets.","type":"object","additionalProperties":false,"required":["host","username"],"properties":{"host":{"description":"The database server's host name or IP address, as the rotation function reaches it.","type":"string","minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9._:-]+$"},"port":{"description":"The database server's TCP port. Default: 5432 for postgres, 3306 for mysql.","type":"integer","minimum":1,"maximum":65535},"database":{"description":"The database to connect to. Default: postgres for postgres; none for mysql.","type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z_][A-Za-z0-9_$-]*$"},"username":{"description":"The database user whose password rotates (with strategy alternating, the first of the two users; the second is <username>_clone).","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"masterSecret":{"description":"The name of a Secret of the same tenant and type holding an administrator's credentials; required with strategy alternating, which uses it to create and change the second user.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"strategy":{"description":"single: the user changes its own password (a short moment where only the new password works). alternating: two users take turns, so a valid credential exists at every moment. Default: single.","enum":["single","alternating"]},"tls":{"description":"Connect to the database over TLS, verifying its certificate. The secret value's \"ssl\" field (true or \"true\", as AWS's rotation templates read it) asks for TLS too: the stricter wins. Default: false.","type":"boolean"}}},"password":{"description":"How new passwords and generated values are drawn (Secrets Manager GetRandomPassword). Not for aws-iam-key secrets, whose keys AWS generates.","type":"object","additionalProperties":false,"properties":{"length":{"description":"Number of characters. Default: the secret type's, as the README's \"Password defaults\" lists them.","type":"integer","minimum":8,"maximum":4096},"exclude":{"description":"Characters never used in a generated value, for systems that cannot take them, such as \"/@\"; \"\" excludes nothing. Default: the secret type's, as the README's \"Password defaults\" lists them (database, api-key and webhook values leave out characters that break URLs and config files; generic ones nothing).","type":"string","maxLength":256}}}}}}};
-const schema42 = {"description":"Identifies the document: its name, unique per kind within its tenant, and its tenant.","type":"object","additionalProperties":false,"required":["name","tenant"],"properties":{"name":{"$ref":"#/$defs/name"},"tenant":{"$ref":"#/$defs/tenantName"}}};
-const schema44 = {"description":"The name of the Tenant this document belongs to.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"};
+export const Secret = validate28;
+const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/secret.schema.json","title":"Secret","description":"A credential of a tenant, kept in Secrets Manager under the tenant's key and rotated on a schedule.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Secret"},"metadata":{"$ref":"common.schema.json#/$defs/tenantMetadata"},"spec":{"description":"What the secret is, how often it rotates and who reads it.","type":"object","additionalProperties":false,"required":["type","schedule"],"properties":{"type":{"description":"What the secret holds, which decides how it rotates: postgres, mysql, api-key, webhook, aws-iam-key or generic.","enum":["postgres","mysql","api-key","webhook","aws-iam-key","generic"]},"schedule":{"description":"The name of the RotationSchedule this secret rotates on.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"consumers":{"description":"Names of the Services of the same tenant that read this secret and are reloaded after it rotates.","type":"array","uniqueItems":true,"items":{"description":"A Service name of the same tenant.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"}},"connection":{"description":"How to reach the database a postgres or mysql secret logs in to; the rotation strategy uses it to change the password. Authoritative: rotation refuses, changing nothing, a secret value whose host, port, dbname or username differ, and vaultpilot secret init writes the first value from these fields. Only for postgres and mysql secrets.","type":"object","additionalProperties":false,"required":["host","username"],"properties":{"host":{"description":"The database server's host name or IP address, as the rotation function reaches it.","type":"string","minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9._:-]+$"},"port":{"description":"The database server's TCP port. Default: 5432 for postgres, 3306 for mysql.","type":"integer","minimum":1,"maximum":65535},"database":{"description":"The database to connect to. Default: postgres for postgres; none for mysql.","type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z_][A-Za-z0-9_$-]*$"},"username":{"description":"The database user whose password rotates (with strategy alternating, the first of the two users; the second is <username>_clone).","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"masterSecret":{"description":"The name of a Secret of the same tenant and type holding an administrator's credentials; required with strategy alternating, which uses it to create and change the second user.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"strategy":{"description":"single: the user changes its own password (a short moment where only the new password works). alternating: two users take turns, so a valid credential exists at every moment. Default: single.","enum":["single","alternating"]},"tls":{"description":"Connect to the database over TLS, verifying its certificate. The secret value's \"ssl\" field (true or \"true\", as AWS's rotation templates read it) asks for TLS too: the stricter wins. Default: false.","type":"boolean"}}},"password":{"description":"How new passwords and generated values are drawn (Secrets Manager GetRandomPassword). Not for aws-iam-key secrets, whose keys AWS generates.","type":"object","additionalProperties":false,"properties":{"length":{"description":"Number of characters. Default: the secret type's, as the README's \"Password defaults\" lists them.","type":"integer","minimum":8,"maximum":4096},"exclude":{"description":"Characters never used in a generated value, for systems that cannot take them, such as \"/@\"; \"\" excludes nothing. Default: the secret type's, as the README's \"Password defaults\" lists them (database, api-key and webhook values leave out characters that break URLs and config files; generic ones nothing).","type":"string","maxLength":256}}},"delivery":{"description":"Where else the secret is delivered, besides Secrets Manager.","type":"object","additionalProperties":false,"properties":{"azureKeyVault":{"$ref":"azure.defs.schema.json#/$defs/secretAzureKeyVault"}}}}}}};
+const schema47 = {"description":"Copy the secret into the tenant's Azure Key Vault (the tenant needs spec.azure): after each rotation a new version holds the new value, tagged with the AWS version id and expiring after the next rotation plus 7 days.","type":"object","additionalProperties":false,"properties":{"name":{"description":"The secret's name in the Key Vault: 1 to 127 letters, digits and '-'. Default: the secret's name.","type":"string","pattern":"^[0-9A-Za-z-]{1,127}$"},"contentType":{"description":"The Key Vault secret's content type. Default: application/json (the value is the Secrets Manager JSON).","type":"string","minLength":1,"maxLength":255}}};
+const schema44 = {"description":"Identifies the document: its name, unique per kind within its tenant, and its tenant.","type":"object","additionalProperties":false,"required":["name","tenant"],"properties":{"name":{"$ref":"#/$defs/name"},"tenant":{"$ref":"#/$defs/tenantName"}}};
+const schema46 = {"description":"The name of the Tenant this document belongs to.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"};
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate28.evaluated;
+const evaluated0 = validate29.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -776,7 +1176,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -786,7 +1186,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.tenant === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema42.required,parentSchema:schema42,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema44.required,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -797,7 +1197,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "tenant"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -836,7 +1236,7 @@ if(data.tenant !== undefined){
 let data1 = data.tenant;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema44,data:data1};
+const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema46,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -847,7 +1247,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.type,parentSchema:schema44,data:data1};
+const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -859,7 +1259,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -868,21 +1268,21 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern15 = new RegExp("^[A-Za-z0-9._:-]+$", "u");
-const pattern16 = new RegExp("^[A-Za-z_][A-Za-z0-9_$-]*$", "u");
-const pattern17 = new RegExp("^[A-Za-z_][A-Za-z0-9_$]{0,62}$", "u");
-const func2 = ajvRuntime1.default;
+const pattern18 = new RegExp("^[A-Za-z0-9._:-]+$", "u");
+const pattern19 = new RegExp("^[A-Za-z_][A-Za-z0-9_$-]*$", "u");
+const pattern20 = new RegExp("^[A-Za-z_][A-Za-z0-9_$]{0,62}$", "u");
+const pattern22 = new RegExp("^[0-9A-Za-z-]{1,127}$", "u");
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://vaultpilot.dev/schemas/v1/secret.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate27.evaluated;
+const evaluated0 = validate28.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -891,7 +1291,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema42.required,parentSchema:schema42,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -901,7 +1301,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema42.required,parentSchema:schema42,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -911,7 +1311,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema42.required,parentSchema:schema42,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -921,7 +1321,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema42.required,parentSchema:schema42,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -932,7 +1332,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -958,7 +1358,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("Secret" !== data1){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Secret"},message:"must be equal to constant",schema:"Secret",parentSchema:schema40.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Secret"},message:"must be equal to constant",schema:"Secret",parentSchema:schema42.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -969,8 +1369,8 @@ errors++;
 }
 }
 if(data.metadata !== undefined){
-if(!(validate28(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+if(!(validate29(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
 }
@@ -978,7 +1378,7 @@ if(data.spec !== undefined){
 let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.type === undefined){
-const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema40.properties.spec.required,parentSchema:schema40.properties.spec,data:data3};
+const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema42.properties.spec.required,parentSchema:schema42.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -988,7 +1388,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data3.schedule === undefined){
-const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema40.properties.spec.required,parentSchema:schema40.properties.spec,data:data3};
+const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema42.properties.spec.required,parentSchema:schema42.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -998,8 +1398,8 @@ vErrors.push(err8);
 errors++;
 }
 for(const key1 in data3){
-if(!(((((key1 === "type") || (key1 === "schedule")) || (key1 === "consumers")) || (key1 === "connection")) || (key1 === "password"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.spec,data:data3};
+if(!((((((key1 === "type") || (key1 === "schedule")) || (key1 === "consumers")) || (key1 === "connection")) || (key1 === "password")) || (key1 === "delivery"))){
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1012,7 +1412,7 @@ errors++;
 if(data3.type !== undefined){
 let data4 = data3.type;
 if(!((((((data4 === "postgres") || (data4 === "mysql")) || (data4 === "api-key")) || (data4 === "webhook")) || (data4 === "aws-iam-key")) || (data4 === "generic"))){
-const err10 = {instancePath:instancePath+"/spec/type",schemaPath:"#/properties/spec/properties/type/enum",keyword:"enum",params:{allowedValues: schema40.properties.spec.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.spec.properties.type.enum,parentSchema:schema40.properties.spec.properties.type,data:data4};
+const err10 = {instancePath:instancePath+"/spec/type",schemaPath:"#/properties/spec/properties/type/enum",keyword:"enum",params:{allowedValues: schema42.properties.spec.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.spec.properties.type.enum,parentSchema:schema42.properties.spec.properties.type,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1026,7 +1426,7 @@ if(data3.schedule !== undefined){
 let data5 = data3.schedule;
 if(typeof data5 === "string"){
 if(!pattern4.test(data5)){
-const err11 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema40.properties.spec.properties.schedule,data:data5};
+const err11 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema42.properties.spec.properties.schedule,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1037,7 +1437,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.spec.properties.schedule.type,parentSchema:schema40.properties.spec.properties.schedule,data:data5};
+const err12 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.spec.properties.schedule.type,parentSchema:schema42.properties.spec.properties.schedule,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1055,7 +1455,7 @@ for(let i0=0; i0<len0; i0++){
 let data7 = data6[i0];
 if(typeof data7 === "string"){
 if(!pattern4.test(data7)){
-const err13 = {instancePath:instancePath+"/spec/consumers/" + i0,schemaPath:"#/properties/spec/properties/consumers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema40.properties.spec.properties.consumers.items,data:data7};
+const err13 = {instancePath:instancePath+"/spec/consumers/" + i0,schemaPath:"#/properties/spec/properties/consumers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema42.properties.spec.properties.consumers.items,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1066,7 +1466,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/spec/consumers/" + i0,schemaPath:"#/properties/spec/properties/consumers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.spec.properties.consumers.items.type,parentSchema:schema40.properties.spec.properties.consumers.items,data:data7};
+const err14 = {instancePath:instancePath+"/spec/consumers/" + i0,schemaPath:"#/properties/spec/properties/consumers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.spec.properties.consumers.items.type,parentSchema:schema42.properties.spec.properties.consumers.items,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1087,7 +1487,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err15 = {instancePath:instancePath+"/spec/consumers",schemaPath:"#/properties/spec/properties/consumers/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema40.properties.spec.properties.consumers,data:data6};
+const err15 = {instancePath:instancePath+"/spec/consumers",schemaPath:"#/properties/spec/properties/consumers/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema42.properties.spec.properties.consumers,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1102,7 +1502,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/spec/consumers",schemaPath:"#/properties/spec/properties/consumers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.spec.properties.consumers.type,parentSchema:schema40.properties.spec.properties.consumers,data:data6};
+const err16 = {instancePath:instancePath+"/spec/consumers",schemaPath:"#/properties/spec/properties/consumers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema42.properties.spec.properties.consumers.type,parentSchema:schema42.properties.spec.properties.consumers,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1116,7 +1516,7 @@ if(data3.connection !== undefined){
 let data8 = data3.connection;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.host === undefined){
-const err17 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema40.properties.spec.properties.connection.required,parentSchema:schema40.properties.spec.properties.connection,data:data8};
+const err17 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema42.properties.spec.properties.connection.required,parentSchema:schema42.properties.spec.properties.connection,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1126,7 +1526,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data8.username === undefined){
-const err18 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/required",keyword:"required",params:{missingProperty: "username"},message:"must have required property '"+"username"+"'",schema:schema40.properties.spec.properties.connection.required,parentSchema:schema40.properties.spec.properties.connection,data:data8};
+const err18 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/required",keyword:"required",params:{missingProperty: "username"},message:"must have required property '"+"username"+"'",schema:schema42.properties.spec.properties.connection.required,parentSchema:schema42.properties.spec.properties.connection,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1137,7 +1537,7 @@ errors++;
 }
 for(const key2 in data8){
 if(!(((((((key2 === "host") || (key2 === "port")) || (key2 === "database")) || (key2 === "username")) || (key2 === "masterSecret")) || (key2 === "strategy")) || (key2 === "tls"))){
-const err19 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.spec.properties.connection,data:data8};
+const err19 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.spec.properties.connection,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1151,7 +1551,7 @@ if(data8.host !== undefined){
 let data9 = data8.host;
 if(typeof data9 === "string"){
 if(func2(data9) > 253){
-const err20 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema40.properties.spec.properties.connection.properties.host,data:data9};
+const err20 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema42.properties.spec.properties.connection.properties.host,data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1161,7 +1561,7 @@ vErrors.push(err20);
 errors++;
 }
 if(func2(data9) < 1){
-const err21 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.spec.properties.connection.properties.host,data:data9};
+const err21 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.spec.properties.connection.properties.host,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1170,8 +1570,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(!pattern15.test(data9)){
-const err22 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]+$"+"\"",schema:"^[A-Za-z0-9._:-]+$",parentSchema:schema40.properties.spec.properties.connection.properties.host,data:data9};
+if(!pattern18.test(data9)){
+const err22 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]+$"+"\"",schema:"^[A-Za-z0-9._:-]+$",parentSchema:schema42.properties.spec.properties.connection.properties.host,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1182,7 +1582,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.spec.properties.connection.properties.host.type,parentSchema:schema40.properties.spec.properties.connection.properties.host,data:data9};
+const err23 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.spec.properties.connection.properties.host.type,parentSchema:schema42.properties.spec.properties.connection.properties.host,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1195,7 +1595,7 @@ errors++;
 if(data8.port !== undefined){
 let data10 = data8.port;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err24 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.spec.properties.connection.properties.port.type,parentSchema:schema40.properties.spec.properties.connection.properties.port,data:data10};
+const err24 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.spec.properties.connection.properties.port.type,parentSchema:schema42.properties.spec.properties.connection.properties.port,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1206,7 +1606,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 65535 || isNaN(data10)){
-const err25 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema40.properties.spec.properties.connection.properties.port,data:data10};
+const err25 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema42.properties.spec.properties.connection.properties.port,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1216,7 +1616,7 @@ vErrors.push(err25);
 errors++;
 }
 if(data10 < 1 || isNaN(data10)){
-const err26 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.spec.properties.connection.properties.port,data:data10};
+const err26 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.spec.properties.connection.properties.port,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1231,7 +1631,7 @@ if(data8.database !== undefined){
 let data11 = data8.database;
 if(typeof data11 === "string"){
 if(func2(data11) > 63){
-const err27 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema40.properties.spec.properties.connection.properties.database,data:data11};
+const err27 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema42.properties.spec.properties.connection.properties.database,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1241,7 +1641,7 @@ vErrors.push(err27);
 errors++;
 }
 if(func2(data11) < 1){
-const err28 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.spec.properties.connection.properties.database,data:data11};
+const err28 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.spec.properties.connection.properties.database,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1250,8 +1650,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(!pattern16.test(data11)){
-const err29 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$-]*$",parentSchema:schema40.properties.spec.properties.connection.properties.database,data:data11};
+if(!pattern19.test(data11)){
+const err29 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$-]*$",parentSchema:schema42.properties.spec.properties.connection.properties.database,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1262,7 +1662,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.spec.properties.connection.properties.database.type,parentSchema:schema40.properties.spec.properties.connection.properties.database,data:data11};
+const err30 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.spec.properties.connection.properties.database.type,parentSchema:schema42.properties.spec.properties.connection.properties.database,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1275,8 +1675,8 @@ errors++;
 if(data8.username !== undefined){
 let data12 = data8.username;
 if(typeof data12 === "string"){
-if(!pattern17.test(data12)){
-const err31 = {instancePath:instancePath+"/spec/connection/username",schemaPath:"#/properties/spec/properties/connection/properties/username/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema40.properties.spec.properties.connection.properties.username,data:data12};
+if(!pattern20.test(data12)){
+const err31 = {instancePath:instancePath+"/spec/connection/username",schemaPath:"#/properties/spec/properties/connection/properties/username/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema42.properties.spec.properties.connection.properties.username,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1287,7 +1687,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/spec/connection/username",schemaPath:"#/properties/spec/properties/connection/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.spec.properties.connection.properties.username.type,parentSchema:schema40.properties.spec.properties.connection.properties.username,data:data12};
+const err32 = {instancePath:instancePath+"/spec/connection/username",schemaPath:"#/properties/spec/properties/connection/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.spec.properties.connection.properties.username.type,parentSchema:schema42.properties.spec.properties.connection.properties.username,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1301,7 +1701,7 @@ if(data8.masterSecret !== undefined){
 let data13 = data8.masterSecret;
 if(typeof data13 === "string"){
 if(!pattern4.test(data13)){
-const err33 = {instancePath:instancePath+"/spec/connection/masterSecret",schemaPath:"#/properties/spec/properties/connection/properties/masterSecret/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema40.properties.spec.properties.connection.properties.masterSecret,data:data13};
+const err33 = {instancePath:instancePath+"/spec/connection/masterSecret",schemaPath:"#/properties/spec/properties/connection/properties/masterSecret/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema42.properties.spec.properties.connection.properties.masterSecret,data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1312,7 +1712,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/spec/connection/masterSecret",schemaPath:"#/properties/spec/properties/connection/properties/masterSecret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.spec.properties.connection.properties.masterSecret.type,parentSchema:schema40.properties.spec.properties.connection.properties.masterSecret,data:data13};
+const err34 = {instancePath:instancePath+"/spec/connection/masterSecret",schemaPath:"#/properties/spec/properties/connection/properties/masterSecret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.spec.properties.connection.properties.masterSecret.type,parentSchema:schema42.properties.spec.properties.connection.properties.masterSecret,data:data13};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1325,7 +1725,7 @@ errors++;
 if(data8.strategy !== undefined){
 let data14 = data8.strategy;
 if(!((data14 === "single") || (data14 === "alternating"))){
-const err35 = {instancePath:instancePath+"/spec/connection/strategy",schemaPath:"#/properties/spec/properties/connection/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema40.properties.spec.properties.connection.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.spec.properties.connection.properties.strategy.enum,parentSchema:schema40.properties.spec.properties.connection.properties.strategy,data:data14};
+const err35 = {instancePath:instancePath+"/spec/connection/strategy",schemaPath:"#/properties/spec/properties/connection/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema42.properties.spec.properties.connection.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.spec.properties.connection.properties.strategy.enum,parentSchema:schema42.properties.spec.properties.connection.properties.strategy,data:data14};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1338,7 +1738,7 @@ errors++;
 if(data8.tls !== undefined){
 let data15 = data8.tls;
 if(typeof data15 !== "boolean"){
-const err36 = {instancePath:instancePath+"/spec/connection/tls",schemaPath:"#/properties/spec/properties/connection/properties/tls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema40.properties.spec.properties.connection.properties.tls.type,parentSchema:schema40.properties.spec.properties.connection.properties.tls,data:data15};
+const err36 = {instancePath:instancePath+"/spec/connection/tls",schemaPath:"#/properties/spec/properties/connection/properties/tls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.spec.properties.connection.properties.tls.type,parentSchema:schema42.properties.spec.properties.connection.properties.tls,data:data15};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1350,7 +1750,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.spec.properties.connection.type,parentSchema:schema40.properties.spec.properties.connection,data:data8};
+const err37 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.spec.properties.connection.type,parentSchema:schema42.properties.spec.properties.connection,data:data8};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1365,7 +1765,7 @@ let data16 = data3.password;
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key3 in data16){
 if(!((key3 === "length") || (key3 === "exclude"))){
-const err38 = {instancePath:instancePath+"/spec/password",schemaPath:"#/properties/spec/properties/password/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.spec.properties.password,data:data16};
+const err38 = {instancePath:instancePath+"/spec/password",schemaPath:"#/properties/spec/properties/password/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.spec.properties.password,data:data16};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1378,7 +1778,7 @@ errors++;
 if(data16.length !== undefined){
 let data17 = data16.length;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err39 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.spec.properties.password.properties.length.type,parentSchema:schema40.properties.spec.properties.password.properties.length,data:data17};
+const err39 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.spec.properties.password.properties.length.type,parentSchema:schema42.properties.spec.properties.password.properties.length,data:data17};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1389,7 +1789,7 @@ errors++;
 }
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 4096 || isNaN(data17)){
-const err40 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096",schema:4096,parentSchema:schema40.properties.spec.properties.password.properties.length,data:data17};
+const err40 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096",schema:4096,parentSchema:schema42.properties.spec.properties.password.properties.length,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1399,7 +1799,7 @@ vErrors.push(err40);
 errors++;
 }
 if(data17 < 8 || isNaN(data17)){
-const err41 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema40.properties.spec.properties.password.properties.length,data:data17};
+const err41 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema42.properties.spec.properties.password.properties.length,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1414,7 +1814,7 @@ if(data16.exclude !== undefined){
 let data18 = data16.exclude;
 if(typeof data18 === "string"){
 if(func2(data18) > 256){
-const err42 = {instancePath:instancePath+"/spec/password/exclude",schemaPath:"#/properties/spec/properties/password/properties/exclude/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema40.properties.spec.properties.password.properties.exclude,data:data18};
+const err42 = {instancePath:instancePath+"/spec/password/exclude",schemaPath:"#/properties/spec/properties/password/properties/exclude/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema42.properties.spec.properties.password.properties.exclude,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1425,7 +1825,7 @@ errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/spec/password/exclude",schemaPath:"#/properties/spec/properties/password/properties/exclude/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.spec.properties.password.properties.exclude.type,parentSchema:schema40.properties.spec.properties.password.properties.exclude,data:data18};
+const err43 = {instancePath:instancePath+"/spec/password/exclude",schemaPath:"#/properties/spec/properties/password/properties/exclude/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.spec.properties.password.properties.exclude.type,parentSchema:schema42.properties.spec.properties.password.properties.exclude,data:data18};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1437,7 +1837,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/spec/password",schemaPath:"#/properties/spec/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.spec.properties.password.type,parentSchema:schema40.properties.spec.properties.password,data:data16};
+const err44 = {instancePath:instancePath+"/spec/password",schemaPath:"#/properties/spec/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.spec.properties.password.type,parentSchema:schema42.properties.spec.properties.password,data:data16};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1447,9 +1847,12 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.spec.type,parentSchema:schema40.properties.spec,data:data3};
+if(data3.delivery !== undefined){
+let data19 = data3.delivery;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key4 in data19){
+if(!(key4 === "azureKeyVault")){
+const err45 = {instancePath:instancePath+"/spec/delivery",schemaPath:"#/properties/spec/properties/delivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.spec.properties.delivery,data:data19};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1459,9 +1862,12 @@ vErrors.push(err45);
 errors++;
 }
 }
-}
-else {
-const err46 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+if(data19.azureKeyVault !== undefined){
+let data20 = data19.azureKeyVault;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key5 in data20){
+if(!((key5 === "name") || (key5 === "contentType"))){
+const err46 = {instancePath:instancePath+"/spec/delivery/azureKeyVault",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data20};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1470,18 +1876,127 @@ vErrors.push(err46);
 }
 errors++;
 }
-validate27.errors = vErrors;
+}
+if(data20.name !== undefined){
+let data21 = data20.name;
+if(typeof data21 === "string"){
+if(!pattern22.test(data21)){
+const err47 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/name",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/name/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{1,127}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{1,127}$"+"\"",schema:"^[0-9A-Za-z-]{1,127}$",parentSchema:schema47.properties.name,data:data21};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/name",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data21};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data20.contentType !== undefined){
+let data22 = data20.contentType;
+if(typeof data22 === "string"){
+if(func2(data22) > 255){
+const err49 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema47.properties.contentType,data:data22};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(func2(data22) < 1){
+const err50 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.contentType,data:data22};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.contentType.type,parentSchema:schema47.properties.contentType,data:data22};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/spec/delivery/azureKeyVault",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data20};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/spec/delivery",schemaPath:"#/properties/spec/properties/delivery/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.spec.properties.delivery.type,parentSchema:schema42.properties.spec.properties.delivery,data:data19};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.spec.type,parentSchema:schema42.properties.spec,data:data3};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+}
+else {
+const err55 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+validate28.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Service = validate30;
-const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/service.schema.json","title":"Service","description":"A workload of a tenant that consumes secrets and is reloaded when they rotate.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Service"},"metadata":{"$ref":"common.schema.json#/$defs/tenantMetadata"},"spec":{"description":"Where the service runs and how it is reloaded after a secret it consumes rotates.","type":"object","additionalProperties":false,"required":["runtime"],"properties":{"runtime":{"description":"Where the service runs, which decides how it is reloaded after a rotation: ecs, lambda, kubernetes or ec2.","enum":["ecs","lambda","kubernetes","ec2"]},"reload":{"description":"How to make the service pick up a rotated secret. Give the block that matches spec.runtime. Without it, the service is not reloaded and must read the secret again by itself.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"ecs":{"description":"Force a new deployment of an ECS service (UpdateService forceNewDeployment), then wait until it is stable.","type":"object","additionalProperties":false,"required":["cluster","service"],"properties":{"cluster":{"description":"The ECS cluster's name or ARN.","type":"string","minLength":1,"maxLength":2048},"service":{"description":"The ECS service's name or ARN.","type":"string","minLength":1,"maxLength":2048}}},"lambda":{"description":"Set the function's VAULTPILOT_SECRET_VERSION environment variable to the new version id, which starts fresh execution environments.","type":"object","additionalProperties":false,"required":["function"],"properties":{"function":{"description":"The Lambda function's name or ARN.","type":"string","minLength":1,"maxLength":2048},"healthCheck":{"description":"After the update, invoke the function with {\"vaultpilot\":\"health-check\"} and require it to succeed. Default: false.","type":"boolean"}}},"kubernetes":{"description":"Restart a Deployment by setting a pod-template annotation to a hash of the new version id, then wait for its ready replicas.","type":"object","additionalProperties":false,"required":["namespace","deployment"],"properties":{"namespace":{"description":"The Kubernetes namespace.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},"deployment":{"description":"The Deployment's name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},"cluster":{"description":"The EKS cluster's name. The rotation Lambda needs it to reload the deployment: it reaches the cluster through eks:DescribeCluster and an IAM token, and the Pulumi program grants its role eks:DescribeCluster on this cluster and an access entry for the namespace. vaultpilot rotate ignores it and uses the kubeconfig's current context.","type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"}}},"ec2":{"description":"Run an SSM document on the instances with the given tags to restart the application (SendCommand), then wait for it to succeed.","type":"object","additionalProperties":false,"required":["instanceTags","document"],"properties":{"instanceTags":{"description":"Tags that select the instances, all of which must match.","type":"object","minProperties":1,"maxProperties":5,"propertyNames":{"description":"A tag key.","type":"string","minLength":1,"maxLength":128},"additionalProperties":{"description":"The tag's value.","type":"string","minLength":1,"maxLength":256}},"document":{"description":"The SSM document to run, such as AWS-RunShellScript or a document of your own.","type":"string","pattern":"^[a-zA-Z0-9_.:/-]{3,128}$"},"parameters":{"description":"The document's parameters, such as {commands: [\"systemctl restart app\"]}.","type":"object","additionalProperties":{"description":"A parameter's values.","type":"array","items":{"description":"One value.","type":"string"}}}}}}}}}}};
+export const Service = validate31;
+const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/service.schema.json","title":"Service","description":"A workload of a tenant that consumes secrets and is reloaded when they rotate.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Service"},"metadata":{"$ref":"common.schema.json#/$defs/tenantMetadata"},"spec":{"description":"Where the service runs and how it is reloaded after a secret it consumes rotates.","type":"object","additionalProperties":false,"required":["runtime"],"properties":{"runtime":{"description":"Where the service runs, which decides how it is reloaded after a rotation: ecs, lambda, kubernetes or ec2.","enum":["ecs","lambda","kubernetes","ec2"]},"reload":{"description":"How to make the service pick up a rotated secret. Give the block that matches spec.runtime. Without it, the service is not reloaded and must read the secret again by itself.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"ecs":{"description":"Force a new deployment of an ECS service (UpdateService forceNewDeployment), then wait until it is stable.","type":"object","additionalProperties":false,"required":["cluster","service"],"properties":{"cluster":{"description":"The ECS cluster's name or ARN.","type":"string","minLength":1,"maxLength":2048},"service":{"description":"The ECS service's name or ARN.","type":"string","minLength":1,"maxLength":2048}}},"lambda":{"description":"Set the function's VAULTPILOT_SECRET_VERSION environment variable to the new version id, which starts fresh execution environments.","type":"object","additionalProperties":false,"required":["function"],"properties":{"function":{"description":"The Lambda function's name or ARN.","type":"string","minLength":1,"maxLength":2048},"healthCheck":{"description":"After the update, invoke the function with {\"vaultpilot\":\"health-check\"} and require it to succeed. Default: false.","type":"boolean"}}},"kubernetes":{"description":"Restart a Deployment by setting a pod-template annotation to a hash of the new version id, then wait for its ready replicas.","type":"object","additionalProperties":false,"required":["namespace","deployment"],"properties":{"namespace":{"description":"The Kubernetes namespace.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},"deployment":{"description":"The Deployment's name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},"cluster":{"description":"The EKS cluster's name. The rotation Lambda needs it to reload the deployment: it reaches the cluster through eks:DescribeCluster and an IAM token, and the Pulumi program grants its role eks:DescribeCluster on this cluster and an access entry for the namespace. vaultpilot rotate ignores it and uses the kubeconfig's current context.","type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"}}},"ec2":{"description":"Run an SSM document on the instances with the given tags to restart the application (SendCommand), then wait for it to succeed.","type":"object","additionalProperties":false,"required":["instanceTags","document"],"properties":{"instanceTags":{"description":"Tags that select the instances, all of which must match.","type":"object","minProperties":1,"maxProperties":5,"propertyNames":{"description":"A tag key.","type":"string","minLength":1,"maxLength":128},"additionalProperties":{"description":"The tag's value.","type":"string","minLength":1,"maxLength":256}},"document":{"description":"The SSM document to run, such as AWS-RunShellScript or a document of your own.","type":"string","pattern":"^[a-zA-Z0-9_.:/-]{3,128}$"},"parameters":{"description":"The document's parameters, such as {commands: [\"systemctl restart app\"]}.","type":"object","additionalProperties":{"description":"A parameter's values.","type":"array","items":{"description":"One value.","type":"string"}}}}}}},"azure":{"$ref":"azure.defs.schema.json#/$defs/serviceAzure"}}}}};
+const schema53 = {"description":"The service's identity in Microsoft Entra; it gets Key Vault Secrets User on each Azure-delivered secret it consumes.","type":"object","additionalProperties":false,"required":["principalId"],"properties":{"principalId":{"description":"The object id (a GUID) of the service's managed identity or service principal.","type":"string","minLength":1,"maxLength":64},"principalType":{"description":"What the principal is. Default: ServicePrincipal (managed identities are service principals).","enum":["ServicePrincipal","User","Group"]}}};
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate31.evaluated;
+const evaluated0 = validate32.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1490,7 +2005,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1500,7 +2015,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.tenant === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema42.required,parentSchema:schema42,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema44.required,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1511,7 +2026,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "tenant"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1550,7 +2065,7 @@ if(data.tenant !== undefined){
 let data1 = data.tenant;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema44,data:data1};
+const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema46,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1561,7 +2076,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.type,parentSchema:schema44,data:data1};
+const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1573,7 +2088,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1582,21 +2097,21 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate31.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
-validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern21 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
-const pattern22 = new RegExp("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$", "u");
-const pattern23 = new RegExp("^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$", "u");
-const pattern24 = new RegExp("^[a-zA-Z0-9_.:/-]{3,128}$", "u");
+const pattern25 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
+const pattern26 = new RegExp("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$", "u");
+const pattern27 = new RegExp("^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$", "u");
+const pattern28 = new RegExp("^[a-zA-Z0-9_.:/-]{3,128}$", "u");
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://vaultpilot.dev/schemas/v1/service.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate30.evaluated;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1605,7 +2120,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema45.required,parentSchema:schema45,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1615,7 +2130,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema45.required,parentSchema:schema45,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1625,7 +2140,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema45.required,parentSchema:schema45,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1635,7 +2150,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema45.required,parentSchema:schema45,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1646,7 +2161,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1672,7 +2187,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("Service" !== data1){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Service"},message:"must be equal to constant",schema:"Service",parentSchema:schema45.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Service"},message:"must be equal to constant",schema:"Service",parentSchema:schema48.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1683,8 +2198,8 @@ errors++;
 }
 }
 if(data.metadata !== undefined){
-if(!(validate31(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+if(!(validate32(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 }
@@ -1692,7 +2207,7 @@ if(data.spec !== undefined){
 let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.runtime === undefined){
-const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "runtime"},message:"must have required property '"+"runtime"+"'",schema:schema45.properties.spec.required,parentSchema:schema45.properties.spec,data:data3};
+const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "runtime"},message:"must have required property '"+"runtime"+"'",schema:schema48.properties.spec.required,parentSchema:schema48.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1702,8 +2217,8 @@ vErrors.push(err7);
 errors++;
 }
 for(const key1 in data3){
-if(!((key1 === "runtime") || (key1 === "reload"))){
-const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.spec,data:data3};
+if(!(((key1 === "runtime") || (key1 === "reload")) || (key1 === "azure"))){
+const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema48.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1716,7 +2231,7 @@ errors++;
 if(data3.runtime !== undefined){
 let data4 = data3.runtime;
 if(!((((data4 === "ecs") || (data4 === "lambda")) || (data4 === "kubernetes")) || (data4 === "ec2"))){
-const err9 = {instancePath:instancePath+"/spec/runtime",schemaPath:"#/properties/spec/properties/runtime/enum",keyword:"enum",params:{allowedValues: schema45.properties.spec.properties.runtime.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.spec.properties.runtime.enum,parentSchema:schema45.properties.spec.properties.runtime,data:data4};
+const err9 = {instancePath:instancePath+"/spec/runtime",schemaPath:"#/properties/spec/properties/runtime/enum",keyword:"enum",params:{allowedValues: schema48.properties.spec.properties.runtime.enum},message:"must be equal to one of the allowed values",schema:schema48.properties.spec.properties.runtime.enum,parentSchema:schema48.properties.spec.properties.runtime,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1730,7 +2245,7 @@ if(data3.reload !== undefined){
 let data5 = data3.reload;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(Object.keys(data5).length > 1){
-const err10 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema45.properties.spec.properties.reload,data:data5};
+const err10 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema48.properties.spec.properties.reload,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1740,7 +2255,7 @@ vErrors.push(err10);
 errors++;
 }
 if(Object.keys(data5).length < 1){
-const err11 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema45.properties.spec.properties.reload,data:data5};
+const err11 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema48.properties.spec.properties.reload,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1751,7 +2266,7 @@ errors++;
 }
 for(const key2 in data5){
 if(!((((key2 === "ecs") || (key2 === "lambda")) || (key2 === "kubernetes")) || (key2 === "ec2"))){
-const err12 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.spec.properties.reload,data:data5};
+const err12 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema48.properties.spec.properties.reload,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1765,7 +2280,7 @@ if(data5.ecs !== undefined){
 let data6 = data5.ecs;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.cluster === undefined){
-const err13 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema45.properties.spec.properties.reload.properties.ecs.required,parentSchema:schema45.properties.spec.properties.reload.properties.ecs,data:data6};
+const err13 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema48.properties.spec.properties.reload.properties.ecs.required,parentSchema:schema48.properties.spec.properties.reload.properties.ecs,data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1775,7 +2290,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data6.service === undefined){
-const err14 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema45.properties.spec.properties.reload.properties.ecs.required,parentSchema:schema45.properties.spec.properties.reload.properties.ecs,data:data6};
+const err14 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema48.properties.spec.properties.reload.properties.ecs.required,parentSchema:schema48.properties.spec.properties.reload.properties.ecs,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1786,7 +2301,7 @@ errors++;
 }
 for(const key3 in data6){
 if(!((key3 === "cluster") || (key3 === "service"))){
-const err15 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.spec.properties.reload.properties.ecs,data:data6};
+const err15 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema48.properties.spec.properties.reload.properties.ecs,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1800,7 +2315,7 @@ if(data6.cluster !== undefined){
 let data7 = data6.cluster;
 if(typeof data7 === "string"){
 if(func2(data7) > 2048){
-const err16 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema45.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data7};
+const err16 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema48.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1810,7 +2325,7 @@ vErrors.push(err16);
 errors++;
 }
 if(func2(data7) < 1){
-const err17 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data7};
+const err17 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1821,7 +2336,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.spec.properties.reload.properties.ecs.properties.cluster.type,parentSchema:schema45.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data7};
+const err18 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.spec.properties.reload.properties.ecs.properties.cluster.type,parentSchema:schema48.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1835,7 +2350,7 @@ if(data6.service !== undefined){
 let data8 = data6.service;
 if(typeof data8 === "string"){
 if(func2(data8) > 2048){
-const err19 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema45.properties.spec.properties.reload.properties.ecs.properties.service,data:data8};
+const err19 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema48.properties.spec.properties.reload.properties.ecs.properties.service,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1845,7 +2360,7 @@ vErrors.push(err19);
 errors++;
 }
 if(func2(data8) < 1){
-const err20 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.spec.properties.reload.properties.ecs.properties.service,data:data8};
+const err20 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48.properties.spec.properties.reload.properties.ecs.properties.service,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1856,7 +2371,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.spec.properties.reload.properties.ecs.properties.service.type,parentSchema:schema45.properties.spec.properties.reload.properties.ecs.properties.service,data:data8};
+const err21 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.spec.properties.reload.properties.ecs.properties.service.type,parentSchema:schema48.properties.spec.properties.reload.properties.ecs.properties.service,data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1868,7 +2383,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.spec.properties.reload.properties.ecs.type,parentSchema:schema45.properties.spec.properties.reload.properties.ecs,data:data6};
+const err22 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.spec.properties.reload.properties.ecs.type,parentSchema:schema48.properties.spec.properties.reload.properties.ecs,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1882,7 +2397,7 @@ if(data5.lambda !== undefined){
 let data9 = data5.lambda;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.function === undefined){
-const err23 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/required",keyword:"required",params:{missingProperty: "function"},message:"must have required property '"+"function"+"'",schema:schema45.properties.spec.properties.reload.properties.lambda.required,parentSchema:schema45.properties.spec.properties.reload.properties.lambda,data:data9};
+const err23 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/required",keyword:"required",params:{missingProperty: "function"},message:"must have required property '"+"function"+"'",schema:schema48.properties.spec.properties.reload.properties.lambda.required,parentSchema:schema48.properties.spec.properties.reload.properties.lambda,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1893,7 +2408,7 @@ errors++;
 }
 for(const key4 in data9){
 if(!((key4 === "function") || (key4 === "healthCheck"))){
-const err24 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.spec.properties.reload.properties.lambda,data:data9};
+const err24 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema48.properties.spec.properties.reload.properties.lambda,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1907,7 +2422,7 @@ if(data9.function !== undefined){
 let data10 = data9.function;
 if(typeof data10 === "string"){
 if(func2(data10) > 2048){
-const err25 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema45.properties.spec.properties.reload.properties.lambda.properties.function,data:data10};
+const err25 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema48.properties.spec.properties.reload.properties.lambda.properties.function,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1917,7 +2432,7 @@ vErrors.push(err25);
 errors++;
 }
 if(func2(data10) < 1){
-const err26 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.spec.properties.reload.properties.lambda.properties.function,data:data10};
+const err26 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48.properties.spec.properties.reload.properties.lambda.properties.function,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1928,7 +2443,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.spec.properties.reload.properties.lambda.properties.function.type,parentSchema:schema45.properties.spec.properties.reload.properties.lambda.properties.function,data:data10};
+const err27 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.spec.properties.reload.properties.lambda.properties.function.type,parentSchema:schema48.properties.spec.properties.reload.properties.lambda.properties.function,data:data10};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1941,7 +2456,7 @@ errors++;
 if(data9.healthCheck !== undefined){
 let data11 = data9.healthCheck;
 if(typeof data11 !== "boolean"){
-const err28 = {instancePath:instancePath+"/spec/reload/lambda/healthCheck",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/healthCheck/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.spec.properties.reload.properties.lambda.properties.healthCheck.type,parentSchema:schema45.properties.spec.properties.reload.properties.lambda.properties.healthCheck,data:data11};
+const err28 = {instancePath:instancePath+"/spec/reload/lambda/healthCheck",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/healthCheck/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema48.properties.spec.properties.reload.properties.lambda.properties.healthCheck.type,parentSchema:schema48.properties.spec.properties.reload.properties.lambda.properties.healthCheck,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1953,7 +2468,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.spec.properties.reload.properties.lambda.type,parentSchema:schema45.properties.spec.properties.reload.properties.lambda,data:data9};
+const err29 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.spec.properties.reload.properties.lambda.type,parentSchema:schema48.properties.spec.properties.reload.properties.lambda,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1967,7 +2482,7 @@ if(data5.kubernetes !== undefined){
 let data12 = data5.kubernetes;
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 if(data12.namespace === undefined){
-const err30 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema45.properties.spec.properties.reload.properties.kubernetes.required,parentSchema:schema45.properties.spec.properties.reload.properties.kubernetes,data:data12};
+const err30 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema48.properties.spec.properties.reload.properties.kubernetes.required,parentSchema:schema48.properties.spec.properties.reload.properties.kubernetes,data:data12};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1977,7 +2492,7 @@ vErrors.push(err30);
 errors++;
 }
 if(data12.deployment === undefined){
-const err31 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/required",keyword:"required",params:{missingProperty: "deployment"},message:"must have required property '"+"deployment"+"'",schema:schema45.properties.spec.properties.reload.properties.kubernetes.required,parentSchema:schema45.properties.spec.properties.reload.properties.kubernetes,data:data12};
+const err31 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/required",keyword:"required",params:{missingProperty: "deployment"},message:"must have required property '"+"deployment"+"'",schema:schema48.properties.spec.properties.reload.properties.kubernetes.required,parentSchema:schema48.properties.spec.properties.reload.properties.kubernetes,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1988,7 +2503,7 @@ errors++;
 }
 for(const key5 in data12){
 if(!(((key5 === "namespace") || (key5 === "deployment")) || (key5 === "cluster"))){
-const err32 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.spec.properties.reload.properties.kubernetes,data:data12};
+const err32 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema48.properties.spec.properties.reload.properties.kubernetes,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2001,8 +2516,8 @@ errors++;
 if(data12.namespace !== undefined){
 let data13 = data12.namespace;
 if(typeof data13 === "string"){
-if(!pattern21.test(data13)){
-const err33 = {instancePath:instancePath+"/spec/reload/kubernetes/namespace",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema45.properties.spec.properties.reload.properties.kubernetes.properties.namespace,data:data13};
+if(!pattern25.test(data13)){
+const err33 = {instancePath:instancePath+"/spec/reload/kubernetes/namespace",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema48.properties.spec.properties.reload.properties.kubernetes.properties.namespace,data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2013,7 +2528,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/spec/reload/kubernetes/namespace",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.spec.properties.reload.properties.kubernetes.properties.namespace.type,parentSchema:schema45.properties.spec.properties.reload.properties.kubernetes.properties.namespace,data:data13};
+const err34 = {instancePath:instancePath+"/spec/reload/kubernetes/namespace",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.spec.properties.reload.properties.kubernetes.properties.namespace.type,parentSchema:schema48.properties.spec.properties.reload.properties.kubernetes.properties.namespace,data:data13};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2026,8 +2541,8 @@ errors++;
 if(data12.deployment !== undefined){
 let data14 = data12.deployment;
 if(typeof data14 === "string"){
-if(!pattern22.test(data14)){
-const err35 = {instancePath:instancePath+"/spec/reload/kubernetes/deployment",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/deployment/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema45.properties.spec.properties.reload.properties.kubernetes.properties.deployment,data:data14};
+if(!pattern26.test(data14)){
+const err35 = {instancePath:instancePath+"/spec/reload/kubernetes/deployment",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/deployment/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema48.properties.spec.properties.reload.properties.kubernetes.properties.deployment,data:data14};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2038,7 +2553,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/spec/reload/kubernetes/deployment",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/deployment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.spec.properties.reload.properties.kubernetes.properties.deployment.type,parentSchema:schema45.properties.spec.properties.reload.properties.kubernetes.properties.deployment,data:data14};
+const err36 = {instancePath:instancePath+"/spec/reload/kubernetes/deployment",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/deployment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.spec.properties.reload.properties.kubernetes.properties.deployment.type,parentSchema:schema48.properties.spec.properties.reload.properties.kubernetes.properties.deployment,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2051,8 +2566,8 @@ errors++;
 if(data12.cluster !== undefined){
 let data15 = data12.cluster;
 if(typeof data15 === "string"){
-if(!pattern23.test(data15)){
-const err37 = {instancePath:instancePath+"/spec/reload/kubernetes/cluster",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/cluster/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"},message:"must match pattern \""+"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"+"\"",schema:"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$",parentSchema:schema45.properties.spec.properties.reload.properties.kubernetes.properties.cluster,data:data15};
+if(!pattern27.test(data15)){
+const err37 = {instancePath:instancePath+"/spec/reload/kubernetes/cluster",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/cluster/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"},message:"must match pattern \""+"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"+"\"",schema:"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$",parentSchema:schema48.properties.spec.properties.reload.properties.kubernetes.properties.cluster,data:data15};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2063,7 +2578,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/spec/reload/kubernetes/cluster",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.spec.properties.reload.properties.kubernetes.properties.cluster.type,parentSchema:schema45.properties.spec.properties.reload.properties.kubernetes.properties.cluster,data:data15};
+const err38 = {instancePath:instancePath+"/spec/reload/kubernetes/cluster",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.spec.properties.reload.properties.kubernetes.properties.cluster.type,parentSchema:schema48.properties.spec.properties.reload.properties.kubernetes.properties.cluster,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2075,7 +2590,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.spec.properties.reload.properties.kubernetes.type,parentSchema:schema45.properties.spec.properties.reload.properties.kubernetes,data:data12};
+const err39 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.spec.properties.reload.properties.kubernetes.type,parentSchema:schema48.properties.spec.properties.reload.properties.kubernetes,data:data12};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2089,7 +2604,7 @@ if(data5.ec2 !== undefined){
 let data16 = data5.ec2;
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 if(data16.instanceTags === undefined){
-const err40 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/required",keyword:"required",params:{missingProperty: "instanceTags"},message:"must have required property '"+"instanceTags"+"'",schema:schema45.properties.spec.properties.reload.properties.ec2.required,parentSchema:schema45.properties.spec.properties.reload.properties.ec2,data:data16};
+const err40 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/required",keyword:"required",params:{missingProperty: "instanceTags"},message:"must have required property '"+"instanceTags"+"'",schema:schema48.properties.spec.properties.reload.properties.ec2.required,parentSchema:schema48.properties.spec.properties.reload.properties.ec2,data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2099,7 +2614,7 @@ vErrors.push(err40);
 errors++;
 }
 if(data16.document === undefined){
-const err41 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/required",keyword:"required",params:{missingProperty: "document"},message:"must have required property '"+"document"+"'",schema:schema45.properties.spec.properties.reload.properties.ec2.required,parentSchema:schema45.properties.spec.properties.reload.properties.ec2,data:data16};
+const err41 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/required",keyword:"required",params:{missingProperty: "document"},message:"must have required property '"+"document"+"'",schema:schema48.properties.spec.properties.reload.properties.ec2.required,parentSchema:schema48.properties.spec.properties.reload.properties.ec2,data:data16};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2110,7 +2625,7 @@ errors++;
 }
 for(const key6 in data16){
 if(!(((key6 === "instanceTags") || (key6 === "document")) || (key6 === "parameters"))){
-const err42 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.spec.properties.reload.properties.ec2,data:data16};
+const err42 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema48.properties.spec.properties.reload.properties.ec2,data:data16};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2124,7 +2639,7 @@ if(data16.instanceTags !== undefined){
 let data17 = data16.instanceTags;
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 if(Object.keys(data17).length > 5){
-const err43 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/maxProperties",keyword:"maxProperties",params:{limit: 5},message:"must NOT have more than 5 properties",schema:5,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data17};
+const err43 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/maxProperties",keyword:"maxProperties",params:{limit: 5},message:"must NOT have more than 5 properties",schema:5,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data17};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2134,7 +2649,7 @@ vErrors.push(err43);
 errors++;
 }
 if(Object.keys(data17).length < 1){
-const err44 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data17};
+const err44 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data17};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2147,7 +2662,7 @@ for(const key7 in data17){
 const _errs41 = errors;
 if(typeof key7 === "string"){
 if(func2(key7) > 128){
-const err45 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key7,propertyName:key7};
+const err45 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key7,propertyName:key7};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2157,7 +2672,7 @@ vErrors.push(err45);
 errors++;
 }
 if(func2(key7) < 1){
-const err46 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key7,propertyName:key7};
+const err46 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key7,propertyName:key7};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2168,7 +2683,7 @@ errors++;
 }
 }
 else {
-const err47 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames.type,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key7,propertyName:key7};
+const err47 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames.type,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key7,propertyName:key7};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2179,7 +2694,7 @@ errors++;
 }
 var valid8 = _errs41 === errors;
 if(!valid8){
-const err48 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames",keyword:"propertyNames",params:{propertyName: key7},message:"property name must be valid",schema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data17};
+const err48 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames",keyword:"propertyNames",params:{propertyName: key7},message:"property name must be valid",schema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data17};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2193,7 +2708,7 @@ for(const key8 in data17){
 let data18 = data17[key8];
 if(typeof data18 === "string"){
 if(func2(data18) > 256){
-const err49 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data18};
+const err49 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data18};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2203,7 +2718,7 @@ vErrors.push(err49);
 errors++;
 }
 if(func2(data18) < 1){
-const err50 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data18};
+const err50 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data18};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2214,7 +2729,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties.type,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data18};
+const err51 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties.type,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data18};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2226,7 +2741,7 @@ errors++;
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags.type,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data17};
+const err52 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags.type,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data17};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2239,8 +2754,8 @@ errors++;
 if(data16.document !== undefined){
 let data19 = data16.document;
 if(typeof data19 === "string"){
-if(!pattern24.test(data19)){
-const err53 = {instancePath:instancePath+"/spec/reload/ec2/document",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/document/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.:/-]{3,128}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.:/-]{3,128}$"+"\"",schema:"^[a-zA-Z0-9_.:/-]{3,128}$",parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.document,data:data19};
+if(!pattern28.test(data19)){
+const err53 = {instancePath:instancePath+"/spec/reload/ec2/document",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/document/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.:/-]{3,128}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.:/-]{3,128}$"+"\"",schema:"^[a-zA-Z0-9_.:/-]{3,128}$",parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.document,data:data19};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2251,7 +2766,7 @@ errors++;
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/spec/reload/ec2/document",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/document/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.spec.properties.reload.properties.ec2.properties.document.type,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.document,data:data19};
+const err54 = {instancePath:instancePath+"/spec/reload/ec2/document",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/document/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.spec.properties.reload.properties.ec2.properties.document.type,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.document,data:data19};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2271,7 +2786,7 @@ const len0 = data21.length;
 for(let i0=0; i0<len0; i0++){
 let data22 = data21[i0];
 if(typeof data22 !== "string"){
-const err55 = {instancePath:instancePath+"/spec/reload/ec2/parameters/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.items.type,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.items,data:data22};
+const err55 = {instancePath:instancePath+"/spec/reload/ec2/parameters/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.items.type,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.items,data:data22};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2283,7 +2798,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/spec/reload/ec2/parameters/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.type,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties,data:data21};
+const err56 = {instancePath:instancePath+"/spec/reload/ec2/parameters/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema48.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.type,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties,data:data21};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2295,7 +2810,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/spec/reload/ec2/parameters",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.spec.properties.reload.properties.ec2.properties.parameters.type,parentSchema:schema45.properties.spec.properties.reload.properties.ec2.properties.parameters,data:data20};
+const err57 = {instancePath:instancePath+"/spec/reload/ec2/parameters",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.spec.properties.reload.properties.ec2.properties.parameters.type,parentSchema:schema48.properties.spec.properties.reload.properties.ec2.properties.parameters,data:data20};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2307,7 +2822,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.spec.properties.reload.properties.ec2.type,parentSchema:schema45.properties.spec.properties.reload.properties.ec2,data:data16};
+const err58 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.spec.properties.reload.properties.ec2.type,parentSchema:schema48.properties.spec.properties.reload.properties.ec2,data:data16};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2319,7 +2834,7 @@ errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.spec.properties.reload.type,parentSchema:schema45.properties.spec.properties.reload,data:data5};
+const err59 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.spec.properties.reload.type,parentSchema:schema48.properties.spec.properties.reload,data:data5};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2329,9 +2844,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-}
-else {
-const err60 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.spec.type,parentSchema:schema45.properties.spec,data:data3};
+if(data3.azure !== undefined){
+let data23 = data3.azure;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.principalId === undefined){
+const err60 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/required",keyword:"required",params:{missingProperty: "principalId"},message:"must have required property '"+"principalId"+"'",schema:schema53.required,parentSchema:schema53,data:data23};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2340,10 +2857,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-}
-else {
-const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
+for(const key10 in data23){
+if(!((key10 === "principalId") || (key10 === "principalType"))){
+const err61 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data:data23};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2352,8 +2868,92 @@ vErrors.push(err61);
 }
 errors++;
 }
-validate30.errors = vErrors;
+}
+if(data23.principalId !== undefined){
+let data24 = data23.principalId;
+if(typeof data24 === "string"){
+if(func2(data24) > 64){
+const err62 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema53.properties.principalId,data:data24};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+if(func2(data24) < 1){
+const err63 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema53.properties.principalId,data:data24};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.principalId.type,parentSchema:schema53.properties.principalId,data:data24};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data23.principalType !== undefined){
+let data25 = data23.principalType;
+if(!(((data25 === "ServicePrincipal") || (data25 === "User")) || (data25 === "Group"))){
+const err65 = {instancePath:instancePath+"/spec/azure/principalType",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalType/enum",keyword:"enum",params:{allowedValues: schema53.properties.principalType.enum},message:"must be equal to one of the allowed values",schema:schema53.properties.principalType.enum,parentSchema:schema53.properties.principalType,data:data25};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data:data23};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.spec.type,parentSchema:schema48.properties.spec,data:data3};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+}
+else {
+const err68 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+validate31.errors = vErrors;
 return errors === 0;
 }
-validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

@@ -1,4 +1,8 @@
 export { apiVersion } from "./api-version.js";
+export { azureDelivery } from "./azure-delivery.js";
+export { azureIds } from "./azure-ids.js";
+export { azureKeyVaultName } from "./azure-key-vault-name.js";
+export { azureLocation } from "./azure-location.js";
 export { complianceRotation } from "./compliance-rotation.js";
 export { connectionDetails } from "./connection-details.js";
 export { duplicateName } from "./duplicate-name.js";

@@ -38,6 +38,10 @@ describe("the rule registry", () => {
       "password-policy error",
       "reload-runtime error",
       "kubernetes-cluster warning",
+      "azure-ids error",
+      "azure-location error",
+      "azure-key-vault-name error",
+      "azure-delivery error",
     ]);
   });
 
