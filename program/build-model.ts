@@ -14,6 +14,7 @@ import type {
 import { PLAN_LIMITS, rotationsPerMonth } from "./plans.js";
 import type { PolicyIndex } from "./policy-set.js";
 import { passwordPolicyFor } from "./password-defaults.js";
+import { backupOf } from "./backup.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
 
@@ -47,6 +48,7 @@ export function buildModel(policies: PolicyIndex): PolicyModel {
       limits: PLAN_LIMITS[document.spec.plan],
       compliance: [...(document.spec.compliance ?? [])],
       aws: { ...document.spec.aws },
+      ...backupOf(document),
       secrets: [],
       services: [],
       rotationsPerMonth: 0,

@@ -32,6 +32,32 @@ export interface TenantSpec {
   readonly compliance?: readonly Framework[];
   readonly aws: { readonly account: string; readonly region: string };
   readonly azure?: TenantAzureSpec;
+  readonly backup?: BackupSpec;
+  readonly disasterRecovery?: DisasterRecoverySpec;
+}
+
+/** schemas/backup.defs.schema.json `$defs.backup`. */
+export interface BackupSpec {
+  readonly daily?: BackupRuleSpec;
+  readonly weekly?: BackupRuleSpec;
+  readonly selection?: { readonly tags: Readonly<Record<string, string>> };
+  readonly vaultLock?: VaultLockSpec;
+  readonly copyToDisasterRecovery?: boolean;
+}
+
+export interface BackupRuleSpec {
+  readonly retentionDays?: number;
+  readonly moveToColdStorageAfterDays?: number;
+}
+
+export interface VaultLockSpec {
+  readonly minRetentionDays?: number;
+  readonly maxRetentionDays?: number;
+  readonly changeableForDays?: number;
+}
+
+export interface DisasterRecoverySpec {
+  readonly region: string;
 }
 
 export interface RotationScheduleSpec {

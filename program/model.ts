@@ -13,6 +13,7 @@ import type {
 } from "./documents.js";
 import type { ValuePath } from "./load/document-source.js";
 import type { PlanLimits } from "./plans.js";
+import type { TenantBackupPolicy } from "./backup.js";
 
 /**
  * The typed model every later part reads (the Pulumi program, plan, drift, reports):
@@ -38,6 +39,10 @@ export interface Tenant {
   readonly limits: PlanLimits;
   readonly compliance: readonly Framework[];
   readonly aws: { readonly account: string; readonly region: string };
+  /** AWS Backup for the tenant, defaults applied (program/backup.ts); absent without spec.backup. */
+  readonly backup?: TenantBackupPolicy;
+  /** The tenant's second region: a replica of its key and of every secret, and backup copies. */
+  readonly disasterRecovery?: { readonly region: string };
   readonly secrets: readonly Secret[];
   readonly services: readonly Service[];
   /** Summed over the tenant's secrets: 30 / days between rotations. */

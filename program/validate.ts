@@ -43,6 +43,10 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   rules.azureLocation,
   rules.azureKeyVaultName,
   rules.azureDelivery,
+  rules.disasterRecoveryRegion,
+  rules.backupColdStorage,
+  rules.backupRetention,
+  rules.backupVaultLock,
 ];
 
 /** What the loader reports, for tools that list every rule (SARIF, the README). */

@@ -146,7 +146,9 @@ describe("program/documents.ts against schemas/", () => {
     expect(differences(exported("TenantSpec"), loose, "tenant.schema.json", "spec")).toEqual([
       "spec.aws: only in the type",
       "spec.azure: only in the type",
+      "spec.backup: only in the type",
       "spec.compliance: only in the type",
+      "spec.disasterRecovery: only in the type",
       "spec.plan: optional in the schema, not in the type",
       "spec.plan: schema allows free, the type business|enterprise|free|pro",
     ]);

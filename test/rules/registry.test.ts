@@ -42,6 +42,10 @@ describe("the rule registry", () => {
       "azure-location error",
       "azure-key-vault-name error",
       "azure-delivery error",
+      "disaster-recovery-region error",
+      "backup-cold-storage error",
+      "backup-retention warning",
+      "backup-vault-lock error",
     ]);
   });
 

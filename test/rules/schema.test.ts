@@ -63,7 +63,7 @@ describe("rule schema", () => {
     const [found] = reported(result, "schema");
     expect(found!.where).toBe("t.yaml:7:3");
     expect(found!.message).toBe(
-      'spec: unknown property "colour"; remove it (allowed here: plan, compliance, aws, azure)',
+      'spec: unknown property "colour"; remove it (allowed here: plan, compliance, aws, azure, backup, disasterRecovery)',
     );
   });
 
