@@ -15,6 +15,7 @@ import { PLAN_LIMITS, rotationsPerMonth } from "./plans.js";
 import type { PolicyIndex } from "./policy-set.js";
 import { passwordPolicyFor } from "./password-defaults.js";
 import { backupOf } from "./backup.js";
+import { serviceAccountOf, toCluster, toDelivery, type KubernetesDelivery } from "./kubernetes.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
 
@@ -51,6 +52,9 @@ export function buildModel(policies: PolicyIndex): PolicyModel {
       ...backupOf(document),
       secrets: [],
       services: [],
+      kubernetes: (document.spec.kubernetes?.clusters ?? []).map((c) =>
+        toCluster(c, document.name),
+      ),
       rotationsPerMonth: 0,
       ...(document.spec.azure && { azure: toTenantAzure(document.name, document.spec.azure) }),
       source: document.source,
@@ -67,6 +71,7 @@ export function buildModel(policies: PolicyIndex): PolicyModel {
         consumes: [],
         ...(reload && { reload }),
         ...(service.spec.azure && { azure: toServiceAzure(service.spec.azure) }),
+        ...(service.spec.runtime === "kubernetes" && { serviceAccount: serviceAccountOf(service) }),
         source: service.source,
       };
       services.set(service.name, built);
@@ -93,6 +98,11 @@ export function buildModel(policies: PolicyIndex): PolicyModel {
         ...(document.spec.delivery?.azureKeyVault && {
           azureKeyVault: toKeyVaultDelivery(document.name, document.spec.delivery.azureKeyVault),
         }),
+        kubernetesDelivery: (document.spec.delivery?.kubernetes ?? [])
+          .map((d) =>
+            toDelivery(d, { name: document.name, type: document.spec.type }, tenant.kubernetes),
+          )
+          .filter((d): d is KubernetesDelivery => d !== undefined),
         source: document.source,
       };
       if (!secretsByName.has(secret.name)) secretsByName.set(secret.name, secret);

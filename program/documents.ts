@@ -34,6 +34,7 @@ export interface TenantSpec {
   readonly azure?: TenantAzureSpec;
   readonly backup?: BackupSpec;
   readonly disasterRecovery?: DisasterRecoverySpec;
+  readonly kubernetes?: TenantKubernetesSpec;
 }
 
 /** schemas/backup.defs.schema.json `$defs.backup`. */
@@ -77,6 +78,7 @@ export interface SecretSpec {
 /** Where else a secret is delivered. */
 export interface DeliverySpec {
   readonly azureKeyVault?: AzureKeyVaultDeliverySpec;
+  readonly kubernetes?: readonly KubernetesDeliverySpec[];
 }
 
 export type DatabaseStrategy = "single" | "alternating";
@@ -99,6 +101,7 @@ export interface PasswordPolicySpec {
 
 export interface ServiceSpec {
   readonly runtime: Runtime;
+  readonly kubernetes?: ServiceKubernetesSpec;
   readonly reload?: ReloadSpec;
   readonly azure?: ServiceAzureSpec;
 }
@@ -136,6 +139,32 @@ export interface Ec2Reload {
   readonly instanceTags: Readonly<Record<string, string>>;
   readonly document: string;
   readonly parameters?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** schemas/kubernetes.defs.schema.json `tenantKubernetes`. */
+export interface TenantKubernetesSpec {
+  readonly clusters: readonly KubernetesClusterSpec[];
+}
+
+export interface KubernetesClusterSpec {
+  readonly name: string;
+  readonly context?: string;
+  readonly namespace?: string;
+  readonly eks: { readonly cluster: string; readonly oidcIssuer: string };
+}
+
+export type KubernetesDeliveryVia = "external-secrets" | "csi";
+
+export interface KubernetesDeliverySpec {
+  readonly cluster: string;
+  readonly via?: KubernetesDeliveryVia;
+  readonly secretName?: string;
+  readonly keys?: Readonly<Record<string, string>>;
+  readonly refreshInterval?: string;
+}
+
+export interface ServiceKubernetesSpec {
+  readonly serviceAccount?: string;
 }
 
 interface Document<Kind extends string, Spec> {

@@ -12,6 +12,7 @@ import type {
   SecretType,
 } from "./documents.js";
 import type { ValuePath } from "./load/document-source.js";
+import type { KubernetesCluster, KubernetesDelivery } from "./kubernetes.js";
 import type { PlanLimits } from "./plans.js";
 import type { TenantBackupPolicy } from "./backup.js";
 
@@ -45,6 +46,8 @@ export interface Tenant {
   readonly disasterRecovery?: { readonly region: string };
   readonly secrets: readonly Secret[];
   readonly services: readonly Service[];
+  /** spec.kubernetes.clusters, defaults applied; empty when none. */
+  readonly kubernetes: readonly KubernetesCluster[];
   /** Summed over the tenant's secrets: 30 / days between rotations. */
   readonly rotationsPerMonth: number;
   /** Its Azure home (spec.azure); absent when it has none. */
@@ -78,6 +81,8 @@ export interface Secret {
   readonly password?: PasswordPolicy;
   /** Its copy in the tenant's Azure Key Vault (spec.delivery.azureKeyVault). */
   readonly azureKeyVault?: AzureKeyVaultDelivery;
+  /** spec.delivery.kubernetes, defaults applied; empty when not delivered to Kubernetes. */
+  readonly kubernetesDelivery: readonly KubernetesDelivery[];
   readonly source: SourceRef;
 }
 
@@ -110,6 +115,8 @@ export interface Service {
   readonly reload?: ServiceReload;
   /** Its Microsoft Entra identity (spec.azure). */
   readonly azure?: ServiceAzure;
+  /** Runtime kubernetes: its ServiceAccount (spec.kubernetes.serviceAccount, else its name). */
+  readonly serviceAccount?: string;
   readonly source: SourceRef;
 }
 

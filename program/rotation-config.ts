@@ -33,7 +33,7 @@ export interface SecretRotationConfig {
   readonly connectTimeoutMs?: number;
   /** @default - the type's PASSWORD_DEFAULTS (program/password-defaults.ts) */
   readonly password?: { readonly length: number; readonly exclude: string };
-  /** webhook only: how long the previous signing secret stays valid. @default 24 */
+  /** webhook only: how long the previous signing secret stays valid. @default 24 (WEBHOOK_OVERLAP_HOURS) */
   readonly overlapHours?: number;
   /** The consumers to reload after finishSecret, in order. @default [] */
   readonly reload?: readonly ReloadTarget[];
@@ -69,6 +69,9 @@ export interface RetryPolicy {
   /** Milliseconds before the second attempt; it doubles for each later one. @default 2000 */
   readonly firstDelayMs: number;
 }
+
+/** How long a webhook's previous signing secret stays valid after a rotation (no policy field sets it yet). */
+export const WEBHOOK_OVERLAP_HOURS = 24;
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, firstDelayMs: 2000 };
 

@@ -47,6 +47,10 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   rules.backupColdStorage,
   rules.backupRetention,
   rules.backupVaultLock,
+  rules.kubernetesNamespace,
+  rules.kubernetesDelivery,
+  rules.deliveryPropagation,
+  rules.singleUserDelivery,
 ];
 
 /** What the loader reports, for tools that list every rule (SARIF, the README). */

@@ -24,8 +24,9 @@ const schemaFile = (file: string) =>
     $defs?: Record<string, Schema>;
   };
 
-function resolve(schema: Schema, file: string): Schema {
-  if (!schema.$ref) return schema;
+/** The schema a `$ref` points at, and the file it is in (a nested `$ref` is relative to that file). */
+function resolve(schema: Schema, file: string): [Schema, string] {
+  if (!schema.$ref) return [schema, file];
   const [target, pointer] = schema.$ref.split("#");
   const document = schemaFile(target || file);
   const found = pointer!
@@ -52,7 +53,8 @@ function exported(name: string): ts.Type {
 
 /** Differences between a TypeScript type and a JSON Schema, as "path: what differs". */
 function differences(type: ts.Type, raw: Schema, file: string, path: string): string[] {
-  const schema = resolve(raw, file);
+  const [schema, schemaFileName] = resolve(raw, file);
+  file = schemaFileName;
   type = checker.getNonNullableType(type);
   if (schema.enum || schema.const !== undefined) {
     const values = (schema.enum ?? [schema.const]).map(String).sort();
@@ -149,6 +151,7 @@ describe("program/documents.ts against schemas/", () => {
       "spec.backup: only in the type",
       "spec.compliance: only in the type",
       "spec.disasterRecovery: only in the type",
+      "spec.kubernetes: only in the type",
       "spec.plan: optional in the schema, not in the type",
       "spec.plan: schema allows free, the type business|enterprise|free|pro",
     ]);

@@ -46,6 +46,10 @@ describe("the rule registry", () => {
       "backup-cold-storage error",
       "backup-retention warning",
       "backup-vault-lock error",
+      "kubernetes-namespace error",
+      "kubernetes-delivery error",
+      "delivery-propagation error",
+      "single-user-delivery warning",
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { WEBHOOK_OVERLAP_HOURS } from "../../../program/rotation-config.js";
 import type { Strategy } from "../strategy.js";
 
 /**
@@ -7,7 +8,7 @@ import type { Strategy } from "../strategy.js";
  */
 export const webhook: Strategy = {
   async create(current, context) {
-    const overlapHours = context.config.overlapHours ?? 24;
+    const overlapHours = context.config.overlapHours ?? WEBHOOK_OVERLAP_HOURS;
     const previous = typeof current.signingSecret === "string" ? current.signingSecret : undefined;
     return {
       signingSecret: await context.password(),
