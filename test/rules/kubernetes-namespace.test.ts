@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { clusterYaml, kubernetesTenant } from "../support/kubernetes-policies.js";
-import {
-  doc,
-  expectHelpfulMessage,
-  reported,
-  validateText,
-  yamlFile,
-} from "../support/validate-text.js";
+import { doc, expectHelpfulMessage, reported, validateText } from "../support/validate-text.js";
 
 const schedules = doc.schedule("monthly", "30d");
 
