@@ -35,6 +35,7 @@ const main = await build({
     "lib/stack": "program/pulumi/library.ts",
     "lib/components": "components/aws/index.ts",
     "lib/rotation": "components/rotation/index.ts",
+    "lib/client": "client/index.ts",
   },
   outdir: "dist",
   bundle: true,

@@ -113,3 +113,13 @@ export const ec2InstancesArnPattern = (s: TenantScope) =>
 /** An EKS cluster of the tenant's account and region, by name (spec.reload.kubernetes.cluster). */
 export const eksClusterArn = (s: TenantScope, cluster: string) =>
   `arn:aws:eks:${s.region}:${s.account}:cluster/${cluster}`;
+
+/**
+ * The encryption context of the data keys the secret client (`vaultpilot/client`) asks KMS for:
+ * it names the client and the tenant, so the workload's grant (TenantAccessRole, TenantKey) can
+ * allow `kms:GenerateDataKey` for this purpose and this tenant only.
+ */
+export const clientDataKeyContext = (tenant: string) => ({
+  "vaultpilot:client": "secret-cache",
+  "vaultpilot:tenant": tenant,
+});

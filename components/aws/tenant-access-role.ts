@@ -4,6 +4,7 @@ import { VaultpilotComponent } from "./component.js";
 import {
   accessRoleName,
   accountRoot,
+  clientDataKeyContext,
   secretArnPattern,
   type TenantScope,
 } from "../../cloud/aws/naming.js";
@@ -49,7 +50,9 @@ export function accessTrustPolicy(scope: TenantScope, runtime: WorkloadRuntime):
 /**
  * What a workload may read: exactly the secrets it consumes (explicit ARNs, not ABAC on the
  * tenant tag: ABAC would let every workload of a tenant read all of the tenant's secrets, and a
- * new consumer would not show in the plan), and the tenant's key only through Secrets Manager.
+ * new consumer would not show in the plan), and the tenant's key only through Secrets Manager;
+ * plus data keys for the secret client's in-memory cache (`vaultpilot/client`), only with the
+ * client's encryption context for this tenant (see clientDataKeyConditions).
  */
 export function accessPolicy(args: {
   scope: TenantScope;
@@ -75,7 +78,32 @@ export function accessPolicy(args: {
           StringEquals: { "kms:ViaService": `secretsmanager.${scope.region}.amazonaws.com` },
         },
       },
+      {
+        Sid: "CacheDataKeysOfClient",
+        Effect: "Allow",
+        Action: ["kms:GenerateDataKey"],
+        Resource: args.kmsKeyArn,
+        Condition: clientDataKeyConditions(scope.tenant),
+      },
     ],
+  };
+}
+
+/**
+ * GenerateDataKey for the secret client only: an AES-256 key, with exactly the client's
+ * encryption context for the tenant (both pairs present, no other key: `ForAllValues` on
+ * kms:EncryptionContextKeys), so the grant cannot make data keys for anything else.
+ */
+export function clientDataKeyConditions(tenant: string) {
+  const context = clientDataKeyContext(tenant);
+  return {
+    StringEquals: {
+      "kms:DataKeySpec": "AES_256",
+      ...Object.fromEntries(
+        Object.entries(context).map(([key, value]) => [`kms:EncryptionContext:${key}`, value]),
+      ),
+    },
+    "ForAllValues:StringEquals": { "kms:EncryptionContextKeys": Object.keys(context) },
   };
 }
 

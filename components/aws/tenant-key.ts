@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Alias, Key } from "@pulumi/aws/kms/index.js";
 import { VaultpilotComponent } from "./component.js";
+import { clientDataKeyConditions } from "./tenant-access-role.js";
 import {
   accountRoot,
   keyAliasName,
@@ -77,6 +78,20 @@ export function tenantKeyPolicy(args: {
       Condition: {
         StringEquals: viaSecretsManager,
         StringLike: secretContext,
+        ArnEquals: { "aws:PrincipalArn": [...args.readerRoleArns] },
+      },
+    });
+    const cacheKeys = clientDataKeyConditions(scope.tenant);
+    statements.push({
+      // The secret client's cache keys (vaultpilot/client): that encryption context only.
+      Sid: "TenantWorkloadsGenerateClientCacheKeys",
+      Effect: "Allow",
+      Principal: root,
+      Action: ["kms:GenerateDataKey"],
+      Resource: "*",
+      Condition: {
+        ...cacheKeys,
+        StringEquals: { ...cacheKeys.StringEquals, "kms:CallerAccount": scope.account },
         ArnEquals: { "aws:PrincipalArn": [...args.readerRoleArns] },
       },
     });

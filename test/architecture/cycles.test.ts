@@ -3,7 +3,7 @@ import { dirname, join, normalize, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
-const FOLDERS = ["actions", "program", "components", "cloud"];
+const FOLDERS = ["actions", "program", "components", "cloud", "client"];
 
 /** The repository-relative .ts files a module imports (static, dynamic and type-only). */
 function imports(file: string): string[] {

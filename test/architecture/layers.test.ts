@@ -39,6 +39,10 @@ describe("layers", () => {
     expect(crossings("cloud", ["components", "actions"])).toEqual([]);
   });
 
+  it("keeps the secret client (vaultpilot/client) to the shared AWS layer: no policy engine, Pulumi, components or commands", () => {
+    expect(crossings("client", ["program", "components", "actions"])).toEqual([]);
+  });
+
   it("keeps components free of commands", () => {
     expect(crossings("components", ["actions"])).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as Library from "../../program/index.js";
+import type * as ClientLibrary from "../../client/index.js";
 import { buildCli, runBuiltCli } from "../support/built-cli.js";
 
 interface PackedFile {
@@ -112,5 +113,20 @@ describe("the npm package", () => {
       "umbrella",
     ]);
     expect(existsSync("dist/lib/stack.js")).toBe(true);
+  });
+
+  it("gives services the secret client (vaultpilot/client) with its type declarations", async () => {
+    const entry = pathToFileURL(join(process.cwd(), "dist/lib/client.js")).href;
+    const client = (await import(entry)) as typeof ClientLibrary;
+
+    expect(pkg.exports["./client"]).toEqual({
+      types: "./dist/types/client/index.d.ts",
+      default: "./dist/lib/client.js",
+    });
+    expect(packed).toContain("dist/types/client/index.d.ts");
+    expect(packed).toContain("dist/types/client/secret-client.d.ts");
+    expect(typeof client.getSecret).toBe("function");
+    expect(typeof client.verifyWebhookSignature).toBe("function");
+    expect(new client.SecretUnavailable("acme", "db", "closed", "x").reason).toBe("closed");
   });
 });

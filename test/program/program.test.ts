@@ -272,6 +272,47 @@ describe("the Pulumi program on the example policies", () => {
     ]);
   });
 
+  it("lets a consuming service make data keys for the secret client's cache, with the client's encryption context of its tenant only", () => {
+    const onlyClientContext = {
+      StringEquals: {
+        "kms:DataKeySpec": "AES_256",
+        "kms:EncryptionContext:vaultpilot:client": "secret-cache",
+        "kms:EncryptionContext:vaultpilot:tenant": "acme",
+      },
+      "ForAllValues:StringEquals": {
+        "kms:EncryptionContextKeys": ["vaultpilot:client", "vaultpilot:tenant"],
+      },
+    };
+    const role = JSON.parse(
+      byName("aws:iam/rolePolicy:RolePolicy", "acme/payments-api-access-policy").inputs
+        .policy as string,
+    ) as PolicyDocument;
+    const key = JSON.parse(
+      byName("aws:kms/key:Key", "acme-key").inputs.policy as string,
+    ) as PolicyDocument;
+
+    expect(role.Statement.find((s) => s.Sid === "CacheDataKeysOfClient")).toEqual({
+      Sid: "CacheDataKeysOfClient",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey"],
+      Resource: "arn:aws:kms:us-east-1:111111111111:key/acme-key",
+      Condition: onlyClientContext,
+    });
+    const keyStatement = key.Statement.find(
+      (s) => s.Sid === "TenantWorkloadsGenerateClientCacheKeys",
+    )!;
+    expect(keyStatement.Action).toEqual(["kms:GenerateDataKey"]);
+    expect(keyStatement.Condition).toMatchObject({
+      StringEquals: { ...onlyClientContext.StringEquals, "kms:CallerAccount": "111111111111" },
+      "ForAllValues:StringEquals": onlyClientContext["ForAllValues:StringEquals"],
+    });
+    expect(
+      (keyStatement.Condition as { ArnEquals: Record<string, string[]> }).ArnEquals[
+        "aws:PrincipalArn"
+      ],
+    ).toContain("arn:aws:iam::111111111111:role/vaultpilot.acme.access.payments-api");
+  });
+
   it("alarms per tenant: an encrypted topic, a rule on failed rotations, an alarm per function", () => {
     expect(byName("aws:sns/topic:Topic", "acme-alarm-topic").inputs.kmsMasterKeyId).toBe(
       "arn:aws:kms:us-east-1:111111111111:key/acme-key",
