@@ -16,6 +16,7 @@ import type { PolicyIndex } from "./policy-set.js";
 import { passwordPolicyFor } from "./password-defaults.js";
 import { backupOf } from "./backup.js";
 import { serviceAccountOf, toCluster, toDelivery, type KubernetesDelivery } from "./kubernetes.js";
+import { notificationsFrom } from "./notifications.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
 
@@ -57,6 +58,9 @@ export function buildModel(policies: PolicyIndex): PolicyModel {
       ),
       rotationsPerMonth: 0,
       ...(document.spec.azure && { azure: toTenantAzure(document.name, document.spec.azure) }),
+      ...(document.spec.notifications && {
+        notifications: notificationsFrom(document.spec.notifications),
+      }),
       source: document.source,
     };
     tenants.push(tenant);

@@ -1,6 +1,7 @@
 import commonSchema from "../schemas/common.schema.json" with { type: "json" };
 import type { DocumentSource } from "./load/document-source.js";
 import type { AzureKeyVaultDeliverySpec, ServiceAzureSpec, TenantAzureSpec } from "./azure.js";
+import type { NotificationEvent, NotificationSeverity } from "./notifications.js";
 
 // The shapes here mirror schemas/*.schema.json, and test/program/document-types.test.ts holds
 // them to it field by field; a document reaches these types only after its schema accepted it.
@@ -35,6 +36,7 @@ export interface TenantSpec {
   readonly backup?: BackupSpec;
   readonly disasterRecovery?: DisasterRecoverySpec;
   readonly kubernetes?: TenantKubernetesSpec;
+  readonly notifications?: NotificationsSpec;
 }
 
 /** schemas/backup.defs.schema.json `$defs.backup`. */
@@ -59,6 +61,26 @@ export interface VaultLockSpec {
 
 export interface DisasterRecoverySpec {
   readonly region: string;
+}
+
+/** spec.notifications (schemas/notifications.defs.schema.json). */
+export interface NotificationsSpec {
+  readonly dedupeWindow?: string;
+  readonly routes: readonly NotificationRouteSpec[];
+}
+
+export interface NotificationRouteSpec {
+  readonly name: string;
+  readonly email?: Readonly<Record<never, never>>;
+  readonly slack?: { readonly url: SecretSourceSpec };
+  readonly webhook?: { readonly url: SecretSourceSpec; readonly signingKey: SecretSourceSpec };
+  readonly events?: readonly NotificationEvent[];
+  readonly minSeverity?: NotificationSeverity;
+}
+
+export interface SecretSourceSpec {
+  readonly secretsManager?: string;
+  readonly stackConfig?: string;
 }
 
 export interface RotationScheduleSpec {

@@ -15,6 +15,7 @@ import type { ValuePath } from "./load/document-source.js";
 import type { KubernetesCluster, KubernetesDelivery } from "./kubernetes.js";
 import type { PlanLimits } from "./plans.js";
 import type { TenantBackupPolicy } from "./backup.js";
+import type { TenantNotifications } from "./notifications.js";
 
 /**
  * The typed model every later part reads (the Pulumi program, plan, drift, reports):
@@ -52,6 +53,8 @@ export interface Tenant {
   readonly rotationsPerMonth: number;
   /** Its Azure home (spec.azure); absent when it has none. */
   readonly azure?: TenantAzure;
+  /** spec.notifications, defaults applied (program/notifications.ts). */
+  readonly notifications?: TenantNotifications;
   readonly source: SourceRef;
 }
 

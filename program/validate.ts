@@ -18,6 +18,7 @@ import type { DocumentRule, PolicyRule } from "./rules/index.js";
 export const DOCUMENT_RULES: readonly DocumentRule[] = [
   rules.apiVersion,
   rules.unknownKind,
+  rules.notificationSecretValue,
   rules.schema,
 ];
 
@@ -51,6 +52,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   rules.kubernetesDelivery,
   rules.deliveryPropagation,
   rules.singleUserDelivery,
+  rules.notificationRoute,
 ];
 
 /** What the loader reports, for tools that list every rule (SARIF, the README). */
@@ -111,6 +113,7 @@ export const LOCKED_RULES: ReadonlySet<string> = new Set([
     rules.masterSecret,
     rules.passwordPolicy,
     rules.reloadRuntime,
+    rules.notificationRoute,
   ].map((r) => r.id),
 ]);
 

@@ -15,6 +15,8 @@ export { kubernetesCluster } from "./kubernetes-cluster.js";
 export { kubernetesDelivery } from "./kubernetes-delivery.js";
 export { kubernetesNamespace } from "./kubernetes-namespace.js";
 export { masterSecret } from "./master-secret.js";
+export { notificationRoute } from "./notification-route.js";
+export { notificationSecretValue } from "./notification-secret-value.js";
 export { passwordPolicy } from "./password-policy.js";
 export { planLimits } from "./plan-limits.js";
 export { reloadRuntime } from "./reload-runtime.js";

@@ -152,6 +152,7 @@ describe("program/documents.ts against schemas/", () => {
       "spec.compliance: only in the type",
       "spec.disasterRecovery: only in the type",
       "spec.kubernetes: only in the type",
+      "spec.notifications: only in the type",
       "spec.plan: optional in the schema, not in the type",
       "spec.plan: schema allows free, the type business|enterprise|free|pro",
     ]);

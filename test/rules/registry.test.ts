@@ -16,6 +16,7 @@ describe("the rule registry", () => {
     expect(ids(DOCUMENT_RULES)).toEqual([
       "api-version error",
       "unknown-kind error",
+      "notification-secret-value error",
       "schema error",
     ]);
   });
@@ -50,6 +51,7 @@ describe("the rule registry", () => {
       "kubernetes-delivery error",
       "delivery-propagation error",
       "single-user-delivery warning",
+      "notification-route error",
     ]);
   });
 
