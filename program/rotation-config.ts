@@ -1,6 +1,7 @@
 import { secretName } from "../cloud/aws/naming.js";
 import type { DatabaseStrategy, SecretType } from "./documents.js";
 import type { Secret, ServiceReload } from "./model.js";
+import type { TenantNotifications } from "./notifications.js";
 
 // The contract between the Pulumi program (components/aws/rotation-function.ts writes it into the
 // function's package) and the rotation runtime (components/rotation reads it): plain data from
@@ -39,6 +40,12 @@ export interface SecretRotationConfig {
   readonly reload?: readonly ReloadTarget[];
   /** SNS topic for critical alerts. @default - no alert is sent, only the audit event */
   readonly alertTopicArn?: string;
+  /**
+   * The tenant's spec.notifications routes (where their URLs and keys are kept, never the values).
+   * When present they replace the plain SNS alert: an email route publishes to alertTopicArn.
+   * @default - none: only the SNS alert
+   */
+  readonly notifications?: TenantNotifications;
 }
 
 /** Where a database secret logs in, as the policy's spec.connection gives it. */
@@ -116,5 +123,6 @@ export function rotationConfigFor(
     ...(secret.password && { password: secret.password }),
     reload,
     ...(options.alertTopicArn && { alertTopicArn: options.alertTopicArn }),
+    ...(secret.tenant.notifications && { notifications: secret.tenant.notifications }),
   };
 }

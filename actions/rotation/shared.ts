@@ -1,5 +1,6 @@
 import { appendFileSync, closeSync, openSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { fileDedupe } from "../../components/notify/dedupe.js";
 import { awsConfigFromEnv, type AwsConfig } from "../../components/rotation/aws/clients.js";
 import { topicArn } from "../../cloud/aws/naming.js";
 import {
@@ -118,6 +119,14 @@ export function cliRuntime(io: CliIO, audit: AuditSink = stderrAudit(io)): Runti
         if (point === crashPoint) process.kill(process.pid, "SIGKILL");
       },
     }),
+    notify: {
+      dedupe: fileDedupe(notifyStatePath(io)),
+      env: io.env,
+      ...(io.env.VAULTPILOT_NOTIFY_RETRY_DELAY_MS &&
+        Number.isFinite(Number(io.env.VAULTPILOT_NOTIFY_RETRY_DELAY_MS)) && {
+          baseDelayMs: Number(io.env.VAULTPILOT_NOTIFY_RETRY_DELAY_MS),
+        }),
+    },
     retry: {
       ...(Number.isInteger(attempts) && attempts > 0 && { attempts }),
       ...(Number.isFinite(firstDelayMs) &&
@@ -125,6 +134,15 @@ export function cliRuntime(io: CliIO, audit: AuditSink = stderrAudit(io)): Runti
         io.env.VAULTPILOT_RETRY_DELAY_MS && { firstDelayMs }),
     },
   };
+}
+
+/**
+ * What the CLI's notifications remember for deduplication: `.vaultpilot/notifications.json` under
+ * the working directory (VAULTPILOT_NOTIFY_STATE overrides), so reruns from one checkout or CI
+ * cache share it.
+ */
+export function notifyStatePath(io: CliIO): string {
+  return resolve(io.cwd, io.env.VAULTPILOT_NOTIFY_STATE ?? join(".vaultpilot", "notifications.json"));
 }
 
 /** One line for any failure; AWS SDK errors carry their name. */

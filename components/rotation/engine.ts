@@ -9,6 +9,8 @@ import {
   type AuditSink,
   type Claim,
   type ReplicaWriter,
+  type RotationNotice,
+  type RotationNotifier,
   type SecretDescription,
   type SecretStore,
   type Stage,
@@ -63,6 +65,8 @@ export interface EngineDeps {
   /** @default noReplicas */
   readonly replicas?: ReplicaWriter;
   readonly alerts?: Alerts;
+  /** The tenant's notification routes (spec.notifications). @default - none */
+  readonly notifier?: RotationNotifier;
   readonly audit: AuditSink;
   readonly retry?: Partial<RetryPolicy>;
   readonly sleep?: Sleep;
@@ -127,7 +131,10 @@ export class RotationEngine {
 
   /** One step as the Lambda receives it, under a claim of its own. `manual`: without the store's rotate call. */
   async step(step: Step, token: string, options: { manual?: boolean } = {}): Promise<void> {
-    await this.holding(() => this.stepHeld(step, token, options));
+    await this.holding(async () => {
+      await this.stepHeld(step, token, options);
+      if (step === "finishSecret") await this.succeeded(token);
+    });
   }
 
   /**
@@ -147,6 +154,7 @@ export class RotationEngine {
         await this.renewIfHalfSpent();
         await this.stepHeld(step, token, { manual: true });
       }
+      await this.succeeded(token);
       return { versionId: token, resumed: pending !== undefined };
     });
   }
@@ -357,9 +365,23 @@ export class RotationEngine {
     } catch (error) {
       if (passesThrough(error)) throw error;
       const reason = this.describeError(error);
-      if (options.rollbackOnFailure === false)
+      if (options.rollbackOnFailure === false) {
+        await this.notice(described, token, {
+          event: "rotation-failed",
+          title: `Rollback of ${this.ref()} to version ${token} failed`,
+          detail: `${step} failed: ${reason}`,
+          next: `Fix the cause, then run vaultpilot rollback ${this.ref()} --to ${token} again.`,
+        });
         throw new RotationError(`${step} of ${described.name} failed: ${reason}`);
+      }
       const restored = await this.rollback(described, step, token, current, reason);
+      if (!restored)
+        await this.notice(described, token, {
+          event: "rotation-failed",
+          title: `Rotation of ${this.ref()} failed`,
+          detail: `${step} failed after ${attempt} attempt(s): ${reason}. Version ${token} had already been completed, so nothing was rolled back.`,
+          next: `Check the consumers of ${this.ref()} and the audit lines of run ${this.run}; see the versions with vaultpilot versions ${this.ref()}.`,
+        });
       throw new RotationError(
         restored
           ? `${step} of ${described.name} failed after ${attempt} attempt(s): ${reason}; rolled back to version ${restored}`
@@ -457,6 +479,12 @@ export class RotationEngine {
         `${step} failed: ${reason}. ${this.label("current")} is version ${restoreVersion} again, as before the rotation; ` +
           `the failed version ${token} is no longer staged. Fix the cause, then run: vaultpilot rotate ${this.config.tenant}/${this.config.name}`,
       );
+      await this.notice(described, token, {
+        event: "rotation-rolled-back",
+        title: `Rotation of ${this.ref()} failed and was rolled back`,
+        detail: `${step} failed: ${reason}. ${this.label("current")} is version ${restoreVersion} again, as before the rotation; the failed version ${token} is no longer staged.`,
+        next: `Fix the cause, then run: vaultpilot rotate ${this.ref()}`,
+      });
       return restoreVersion;
     } catch (error) {
       const why = this.describeError(error);
@@ -468,6 +496,12 @@ export class RotationEngine {
         `${step} failed: ${reason}. The rollback then failed: ${why}. The secret may not match the backend: ` +
           `check the versions with vaultpilot versions ${this.config.tenant}/${this.config.name} and act now.`,
       );
+      await this.notice(described, token, {
+        event: "rollback-failed",
+        title: `Rotation of ${this.ref()} failed AND its rollback failed`,
+        detail: `${step} failed: ${reason}. The rollback then failed: ${why}. The secret may no longer match its backend.`,
+        next: `Act now: check the versions with vaultpilot versions ${this.ref()}, then put the backend and the secret back in step (vaultpilot rollback ${this.ref()}).`,
+      });
       throw new RotationError(
         `${step} of ${described.name} failed (${reason}) and the rollback failed too: ${why}`,
       );
@@ -488,6 +522,64 @@ export class RotationEngine {
     } catch (error) {
       this.emit(described, "alert", "failed", 1, 0, token, this.describeError(error));
     }
+  }
+
+  private ref(): string {
+    return `${this.config.tenant}/${this.config.name}`;
+  }
+
+  /** A completed rotation, for routes that ask for rotation-succeeded. */
+  private async succeeded(token: string): Promise<void> {
+    if (!this.deps.notifier) return;
+    const described = await this.describe().catch(() => undefined);
+    if (!described) return;
+    await this.notice(described, token, {
+      event: "rotation-succeeded",
+      title: `Rotation of ${this.ref()} succeeded`,
+      detail: `Version ${token} is ${this.label("current")}; its consumers were reloaded.`,
+      next: "Nothing to do.",
+    });
+  }
+
+  /**
+   * Tells the tenant's routes; each route's outcome is an audit event (`notify:<route>`). A
+   * notification that cannot be delivered never changes the run's outcome.
+   */
+  private async notice(
+    described: SecretDescription,
+    token: string,
+    notice: Pick<RotationNotice, "event" | "title" | "detail" | "next">,
+  ): Promise<void> {
+    if (!this.deps.notifier) return;
+    try {
+      const deliveries = await this.deps.notifier.notify({
+        ...notice,
+        tenant: this.config.tenant,
+        secret: this.config.name,
+        run: this.run,
+        title: this.redact(notice.title),
+        next: this.redact(notice.next),
+        ...(notice.detail !== undefined && { detail: this.redact(notice.detail) }),
+      });
+      for (const d of deliveries)
+        this.emit(
+          described,
+          `notify:${d.route}`,
+          d.outcome,
+          Math.max(1, d.attempts),
+          0,
+          token,
+          d.detail === undefined ? notice.event : `${notice.event}: ${this.redact(d.detail)}`,
+        );
+    } catch (error) {
+      this.emit(described, "notify", "failed", 1, 0, token, this.describeError(error));
+    }
+  }
+
+  /** Every value this run has seen, blanked out of `text`. */
+  redact(text: string): string {
+    for (const secret of this.secrets) if (secret) text = text.split(secret).join("***");
+    return text;
   }
 
   /** `vaultpilot rollback`: current (and the backend) back on `target`, previous by default. */

@@ -132,6 +132,29 @@ export interface Alerts {
   critical(subject: string, message: string): Promise<void>;
 }
 
+/** What the engine tells people (components/notify carries it to the tenant's routes). */
+export interface RotationNotice {
+  readonly event: "rotation-succeeded" | "rotation-failed" | "rotation-rolled-back" | "rollback-failed";
+  readonly tenant: string;
+  readonly secret: string;
+  readonly run: string;
+  readonly title: string;
+  readonly detail?: string;
+  readonly next: string;
+}
+
+/** The tenant's notification routes. Never throws: each route's outcome comes back, for the audit. */
+export interface RotationNotifier {
+  notify(notice: RotationNotice): Promise<
+    readonly {
+      readonly route: string;
+      readonly outcome: "succeeded" | "skipped" | "failed";
+      readonly attempts: number;
+      readonly detail?: string;
+    }[]
+  >;
+}
+
 export interface AuditEvent {
   readonly time: string;
   readonly tenant: string;

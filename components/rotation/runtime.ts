@@ -9,6 +9,8 @@ import { reloaderFor, type KubernetesAccess } from "./reload/index.js";
 import type { EksOptions } from "./reload/eks-options.js";
 import type { WaitOptions } from "./reload/wait.js";
 import { strategyFor } from "./strategies/index.js";
+import { createNotifier, type NotifierOptions } from "../notify/notifier.js";
+import { secretTagDedupe, type DedupeStore } from "../notify/dedupe.js";
 
 export interface RuntimeOptions {
   readonly aws?: AwsConfig;
@@ -27,6 +29,11 @@ export interface RuntimeOptions {
   readonly claimTtlMs?: number;
   /** @default noReplicas */
   readonly replicas?: ReplicaWriter;
+  /** How the tenant's notification routes are reached (config.notifications). */
+  readonly notify?: {
+    /** @default - a tag on the rotated secret (secretTagDedupe): the Lambda keeps no disk */
+    readonly dedupe?: DedupeStore;
+  } & Pick<NotifierOptions, "https" | "env" | "attempts" | "baseDelayMs">;
 }
 
 /** Audit events as JSON lines on stdout, where Lambda sends them to CloudWatch Logs. */
@@ -41,7 +48,21 @@ export function createEngine(
   options: RuntimeOptions = {},
 ): RotationEngine {
   const clients = options.clients ?? new AwsClients(options.aws);
-  return new RotationEngine(secretId, config, {
+  let redact: (text: string) => string = (text) => text;
+  const notifier =
+    config.notifications &&
+    createNotifier({
+      notifications: config.notifications,
+      clients,
+      ...(config.alertTopicArn && { topicArn: config.alertTopicArn }),
+      dedupe: options.notify?.dedupe ?? secretTagDedupe(clients, secretId),
+      ...(options.notify?.https && { https: options.notify.https }),
+      ...(options.notify?.env && { env: options.notify.env }),
+      ...(options.notify?.attempts !== undefined && { attempts: options.notify.attempts }),
+      ...(options.notify?.baseDelayMs !== undefined && { baseDelayMs: options.notify.baseDelayMs }),
+      redact: (text) => redact(text),
+    });
+  const engine = new RotationEngine(secretId, config, {
     store: secretsManagerStore(clients),
     strategy: (type) => strategyFor(type, { aws: clients }),
     reloader: (runtime) =>
@@ -51,11 +72,16 @@ export function createEngine(
         ...(options.kubeConfig && { kubeConfig: options.kubeConfig }),
         ...(options.eks && { eks: options.eks }),
       }),
-    ...(config.alertTopicArn && { alerts: snsAlerts(clients, config.alertTopicArn) }),
+    // Notification routes replace the plain alert: an email route publishes to the same topic.
+    ...(notifier
+      ? { notifier }
+      : config.alertTopicArn && { alerts: snsAlerts(clients, config.alertTopicArn) }),
     audit: options.audit ?? stdoutAudit,
     ...(options.retry && { retry: options.retry }),
     ...(options.crashAt && { crashAt: options.crashAt }),
     ...(options.claimTtlMs !== undefined && { claimTtlMs: options.claimTtlMs }),
     ...(options.replicas && { replicas: options.replicas }),
   });
+  redact = (text) => engine.redact(text);
+  return engine;
 }
