@@ -142,7 +142,10 @@ export function cliRuntime(io: CliIO, audit: AuditSink = stderrAudit(io)): Runti
  * cache share it.
  */
 export function notifyStatePath(io: CliIO): string {
-  return resolve(io.cwd, io.env.VAULTPILOT_NOTIFY_STATE ?? join(".vaultpilot", "notifications.json"));
+  return resolve(
+    io.cwd,
+    io.env.VAULTPILOT_NOTIFY_STATE ?? join(".vaultpilot", "notifications.json"),
+  );
 }
 
 /** One line for any failure; AWS SDK errors carry their name. */

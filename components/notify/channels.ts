@@ -77,7 +77,10 @@ export function sender(target: RouteTarget, context: ChannelContext): Send {
         if (answer.status < 200 || answer.status >= 300) {
           const retryAfter = Number(answer.headers["retry-after"]);
           throw classify(
-            new DeliveryHttpError(answer.status, Number.isFinite(retryAfter) ? retryAfter : undefined),
+            new DeliveryHttpError(
+              answer.status,
+              Number.isFinite(retryAfter) ? retryAfter : undefined,
+            ),
           );
         }
       };

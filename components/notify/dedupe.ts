@@ -32,7 +32,9 @@ export function fileDedupe(path: string): DedupeStore {
   const read = (): Record<string, number> => {
     try {
       const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
-      return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, number>) : {};
+      return typeof parsed === "object" && parsed !== null
+        ? (parsed as Record<string, number>)
+        : {};
     } catch {
       return {};
     }
@@ -91,7 +93,9 @@ export function secretTagDedupe(clients: AwsClients, secretId: string): DedupeSt
       const { TagResourceCommand } = await import("@aws-sdk/client-secrets-manager");
       await clients
         .secretsManager()
-        .send(new TagResourceCommand({ SecretId: secretId, Tags: [{ Key: DEDUPE_TAG, Value: value }] }));
+        .send(
+          new TagResourceCommand({ SecretId: secretId, Tags: [{ Key: DEDUPE_TAG, Value: value }] }),
+        );
     },
   };
 }

@@ -97,7 +97,10 @@ export function slackMessageOf(notice: Notice) {
         ? [
             {
               type: "section" as const,
-              text: { type: "mrkdwn" as const, text: `${EMOJI[severity]} ${escape(notice.detail)}` },
+              text: {
+                type: "mrkdwn" as const,
+                text: `${EMOJI[severity]} ${escape(notice.detail)}`,
+              },
             },
           ]
         : []),

@@ -64,7 +64,12 @@ export function createNotifier(options: NotifierOptions): Notifier {
         ...(options.https && { https: options.https }),
         secret: async (which) => {
           if (target.kind === "email") throw new PermanentFailure("email routes have no secrets");
-          const source = which === "url" ? target.url : target.kind === "webhook" ? target.signingKey : undefined;
+          const source =
+            which === "url"
+              ? target.url
+              : target.kind === "webhook"
+                ? target.signingKey
+                : undefined;
           if (!source) throw new PermanentFailure(`${target.kind} routes have no ${which}`);
           return read(source).catch((error: unknown) => {
             throw new PermanentFailure((error as Error).message);
@@ -95,7 +100,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
       void error;
     }
     const sent = await withBackoff(() => sendFor(route)(clean(notice, redact)), options);
-    if (!sent.ok) return { ...base, outcome: "failed", attempts: sent.attempts, detail: redact(sent.detail) };
+    if (!sent.ok)
+      return { ...base, outcome: "failed", attempts: sent.attempts, detail: redact(sent.detail) };
     let detail: string | undefined;
     try {
       await options.dedupe?.record(key, now());
@@ -110,15 +116,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
       const routes = options.notifications.routes.filter((r) => routeCarries(r, notice.event));
       return Promise.all(
         routes.map((route) =>
-          deliver(route, notice).catch(
-            (error: unknown): Delivery => ({
-              route: route.name,
-              event: notice.event,
-              outcome: "failed",
-              attempts: 0,
-              detail: redact(oneLine(error)),
-            }),
-          ),
+          deliver(route, notice).catch((error: unknown): Delivery => ({
+            route: route.name,
+            event: notice.event,
+            outcome: "failed",
+            attempts: 0,
+            detail: redact(oneLine(error)),
+          })),
         ),
       );
     },

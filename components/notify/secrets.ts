@@ -12,7 +12,8 @@ export function secretReader(
 ): (source: SecretSource) => Promise<string> {
   const cache = new Map<string, Promise<string>>();
   return (source) => {
-    const id = "secretsManager" in source ? `sm:${source.secretsManager}` : `cfg:${source.stackConfig}`;
+    const id =
+      "secretsManager" in source ? `sm:${source.secretsManager}` : `cfg:${source.stackConfig}`;
     let value = cache.get(id);
     if (!value) {
       value = read(clients, env, source);
@@ -46,6 +47,8 @@ async function read(
     return answer.SecretString.trim();
   } catch (error) {
     const why = error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : "";
-    throw new Error(`cannot read Secrets Manager secret ${source.secretsManager} (${why})`);
+    throw new Error(`cannot read Secrets Manager secret ${source.secretsManager} (${why})`, {
+      cause: error,
+    });
   }
 }

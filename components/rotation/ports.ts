@@ -134,7 +134,8 @@ export interface Alerts {
 
 /** What the engine tells people (components/notify carries it to the tenant's routes). */
 export interface RotationNotice {
-  readonly event: "rotation-succeeded" | "rotation-failed" | "rotation-rolled-back" | "rollback-failed";
+  readonly event:
+    "rotation-succeeded" | "rotation-failed" | "rotation-rolled-back" | "rollback-failed";
   readonly tenant: string;
   readonly secret: string;
   readonly run: string;
