@@ -13,6 +13,7 @@ import type {
 } from "./model.js";
 import { PLAN_LIMITS, rotationsPerMonth } from "./plans.js";
 import type { PolicyIndex } from "./policy-set.js";
+import { tenantStore } from "./store.js";
 import { passwordPolicyFor } from "./password-defaults.js";
 import { backupOf } from "./backup.js";
 import { serviceAccountOf, toCluster, toDelivery, type KubernetesDelivery } from "./kubernetes.js";
@@ -51,6 +52,7 @@ export function buildModel(policies: PolicyIndex): PolicyModel {
       compliance: [...(document.spec.compliance ?? [])],
       aws: { ...document.spec.aws },
       ...backupOf(document),
+      store: tenantStore(document.name, document.spec.store),
       secrets: [],
       services: [],
       kubernetes: (document.spec.kubernetes?.clusters ?? []).map((c) =>

@@ -37,6 +37,7 @@ export interface TenantSpec {
   readonly disasterRecovery?: DisasterRecoverySpec;
   readonly kubernetes?: TenantKubernetesSpec;
   readonly notifications?: NotificationsSpec;
+  readonly store?: StoreSpec;
 }
 
 /** schemas/backup.defs.schema.json `$defs.backup`. */
@@ -81,6 +82,29 @@ export interface NotificationRouteSpec {
 export interface SecretSourceSpec {
   readonly secretsManager?: string;
   readonly stackConfig?: string;
+}
+
+/** Exactly one of the two (the schema's maxProperties: 1). */
+export interface CredentialSourceSpec {
+  readonly env?: string;
+  readonly file?: string;
+}
+
+/** spec.store as written (schemas/store.defs.schema.json); program/store.ts applies defaults. */
+export interface StoreSpec {
+  readonly type: "aws-secrets-manager" | "vault";
+  readonly address?: string;
+  readonly mount?: string;
+  readonly pathPrefix?: string;
+  readonly namespace?: string;
+  readonly auth?: {
+    readonly method: "approle" | "jwt" | "kubernetes" | "token";
+    readonly mount?: string;
+    readonly roleId?: string;
+    readonly secretId?: CredentialSourceSpec;
+    readonly role?: string;
+    readonly token?: CredentialSourceSpec;
+  };
 }
 
 export interface RotationScheduleSpec {

@@ -16,6 +16,7 @@ import type { KubernetesCluster, KubernetesDelivery } from "./kubernetes.js";
 import type { PlanLimits } from "./plans.js";
 import type { TenantBackupPolicy } from "./backup.js";
 import type { TenantNotifications } from "./notifications.js";
+import type { TenantStore } from "./store.js";
 
 /**
  * The typed model every later part reads (the Pulumi program, plan, drift, reports):
@@ -45,6 +46,8 @@ export interface Tenant {
   readonly backup?: TenantBackupPolicy;
   /** The tenant's second region: a replica of its key and of every secret, and backup copies. */
   readonly disasterRecovery?: { readonly region: string };
+  /** spec.store with defaults applied (program/store.ts). @default {type: "aws-secrets-manager"} */
+  readonly store: TenantStore;
   readonly secrets: readonly Secret[];
   readonly services: readonly Service[];
   /** spec.kubernetes.clusters, defaults applied; empty when none. */

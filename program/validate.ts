@@ -53,6 +53,9 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   rules.deliveryPropagation,
   rules.singleUserDelivery,
   rules.notificationRoute,
+  rules.vaultStoreAddress,
+  rules.vaultStoreAuth,
+  rules.vaultStoreFields,
 ];
 
 /** What the loader reports, for tools that list every rule (SARIF, the README). */

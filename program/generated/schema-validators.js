@@ -5,7 +5,7 @@ import ajvRuntimeModule1 from "ajv/dist/runtime/equal.js";
 const ajvRuntime1 = { default: ajvRuntimeModule1.default ?? ajvRuntimeModule1 };
 
 export const Tenant = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/tenant.schema.json","title":"Tenant","description":"A customer of the installation: its plan tier, the compliance frameworks it is held to, and the AWS account its secrets live in.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Tenant"},"metadata":{"$ref":"common.schema.json#/$defs/sharedMetadata"},"spec":{"description":"What the tenant has bought and must comply with.","type":"object","additionalProperties":false,"required":["plan","aws"],"properties":{"plan":{"description":"The plan tier, which sets the limits on secrets and rotations per month: free (5 secrets, 10 rotations a month), pro (25, 100), business (100, 500), enterprise (unlimited).","enum":["free","pro","business","enterprise"]},"compliance":{"description":"Compliance frameworks whose rules validation enforces on this tenant's secrets (pci-dss: rotate at least every 90 days).","type":"array","uniqueItems":true,"items":{"description":"A compliance framework.","enum":["pci-dss","soc2","iso27001","hipaa"]}},"aws":{"description":"Where the tenant's keys and secrets live.","type":"object","additionalProperties":false,"required":["account","region"],"properties":{"account":{"description":"The 12-digit AWS account id, quoted so YAML keeps leading zeros: \"123456789012\".","type":"string","pattern":"^[0-9]{12}$"},"region":{"description":"The AWS region, such as us-east-1 or eu-west-2.","type":"string","pattern":"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"}}},"azure":{"$ref":"azure.defs.schema.json#/$defs/tenantAzure"},"backup":{"$ref":"backup.defs.schema.json#/$defs/backup"},"disasterRecovery":{"$ref":"backup.defs.schema.json#/$defs/disasterRecovery"},"kubernetes":{"$ref":"kubernetes.defs.schema.json#/$defs/tenantKubernetes"},"notifications":{"$ref":"notifications.defs.schema.json#/$defs/notifications"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/tenant.schema.json","title":"Tenant","description":"A customer of the installation: its plan tier, the compliance frameworks it is held to, and the AWS account its secrets live in.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Tenant"},"metadata":{"$ref":"common.schema.json#/$defs/sharedMetadata"},"spec":{"description":"What the tenant has bought and must comply with.","type":"object","additionalProperties":false,"required":["plan","aws"],"properties":{"plan":{"description":"The plan tier, which sets the limits on secrets and rotations per month: free (5 secrets, 10 rotations a month), pro (25, 100), business (100, 500), enterprise (unlimited).","enum":["free","pro","business","enterprise"]},"compliance":{"description":"Compliance frameworks whose rules validation enforces on this tenant's secrets (pci-dss: rotate at least every 90 days).","type":"array","uniqueItems":true,"items":{"description":"A compliance framework.","enum":["pci-dss","soc2","iso27001","hipaa"]}},"aws":{"description":"Where the tenant's keys and secrets live.","type":"object","additionalProperties":false,"required":["account","region"],"properties":{"account":{"description":"The 12-digit AWS account id, quoted so YAML keeps leading zeros: \"123456789012\".","type":"string","pattern":"^[0-9]{12}$"},"region":{"description":"The AWS region, such as us-east-1 or eu-west-2.","type":"string","pattern":"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"}}},"azure":{"$ref":"azure.defs.schema.json#/$defs/tenantAzure"},"backup":{"$ref":"backup.defs.schema.json#/$defs/backup"},"disasterRecovery":{"$ref":"backup.defs.schema.json#/$defs/disasterRecovery"},"kubernetes":{"$ref":"kubernetes.defs.schema.json#/$defs/tenantKubernetes"},"notifications":{"$ref":"notifications.defs.schema.json#/$defs/notifications"},"store":{"$ref":"store.defs.schema.json#/$defs/store"}}}}};
 const schema33 = {"description":"The policy language version. Always vaultpilot.dev/v1.","const":"vaultpilot.dev/v1"};
 const schema37 = {"description":"The tenant's Azure home: where its Key Vault lives. Secrets with spec.delivery.azureKeyVault are copied there after every rotation.","type":"object","additionalProperties":false,"required":["subscriptionId","resourceGroup","location","tenantId","logAnalyticsWorkspaceId"],"properties":{"subscriptionId":{"description":"The Azure subscription id (a GUID) the Key Vault is created in.","type":"string","minLength":1,"maxLength":64},"resourceGroup":{"description":"The existing resource group the Key Vault is created in.","type":"string","pattern":"^[-\\w._()]{1,89}[-\\w_()]$"},"location":{"description":"The Azure region (a name as `az account list-locations` gives it, such as westeurope); checked against cloud/azure/locations.json.","type":"string","minLength":1,"maxLength":64},"tenantId":{"description":"The Microsoft Entra tenant id (a GUID) the Key Vault trusts for sign-in.","type":"string","minLength":1,"maxLength":64},"keyVaultName":{"description":"The Key Vault's name: 3 to 24 letters, digits and '-', starting with a letter, globally unique. Default: the tenant's name (cut to 17 characters) and a 6-character hash of the tenant and subscription, such as globex-3f9a1c.","type":"string","minLength":1,"maxLength":128},"networkCidrs":{"description":"IPv4 addresses or CIDR ranges allowed to reach the Key Vault over its public endpoint. Default: none, and public network access is disabled (reach it through a private endpoint).","type":"array","uniqueItems":true,"items":{"description":"An IPv4 address or CIDR range, such as 203.0.113.0/24.","type":"string","pattern":"^([0-9]{1,3}\\.){3}[0-9]{1,3}(/[0-9]{1,2})?$"}},"customerManagedKey":{"description":"Create an RSA key in the Key Vault, with a rotation policy, for the tenant's Azure services to encrypt with (customer-managed keys). Default: no key.","type":"object","additionalProperties":false,"properties":{"rotateEveryDays":{"description":"Days between automatic rotations of the key. Default: 365.","type":"integer","minimum":28,"maximum":3650}}},"logAnalyticsWorkspaceId":{"description":"The resource id of the Log Analytics workspace that receives the Key Vault's audit logs (diagnostic settings), such as /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>.","type":"string","pattern":"^/subscriptions/[^/]+/resource[gG]roups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[^/]+$"}}};
 const schema42 = {"description":"A second AWS region for the tenant: its key becomes a multi-region KMS key with a replica there, every secret is replicated there, and backups are copied there.","type":"object","additionalProperties":false,"required":["region"],"properties":{"region":{"description":"The disaster-recovery region: a region of the same partition as spec.aws.region, and not that region.","type":"string","pattern":"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"}}};
@@ -89,7 +89,7 @@ validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema39 = {"description":"AWS Backup for the tenant's resources: a vault encrypted with the tenant's key, a daily and a weekly rule, the resources chosen by tag, an optional vault lock, and a copy of every recovery point to the disaster-recovery region when the tenant declares one.","type":"object","additionalProperties":false,"properties":{"daily":{"$ref":"backup.defs.schema.json#/$defs/backupRule","description":"The daily rule (every day at 05:00 UTC, AWS Backup's default start). Defaults: retentionDays 90, no cold storage."},"weekly":{"$ref":"backup.defs.schema.json#/$defs/backupRule","description":"The weekly rule (Sundays at 05:00 UTC). Defaults: retentionDays 365, no cold storage."},"selection":{"description":"Which resources of the tenant's account are backed up.","type":"object","additionalProperties":false,"required":["tags"],"properties":{"tags":{"description":"Resources carrying every one of these tags (key: value) are backed up. Default: {\"vaultpilot:tenant\": <tenant>}.","type":"object","minProperties":1,"additionalProperties":{"type":"string","minLength":1,"maxLength":256},"propertyNames":{"minLength":1,"maxLength":128}}}},"vaultLock":{"description":"A vault lock (AWS Backup Vault Lock): recovery points cannot be deleted before minRetentionDays or kept past maxRetentionDays. Required for tenants under pci-dss.","type":"object","additionalProperties":false,"properties":{"minRetentionDays":{"description":"The shortest retention any recovery point in the vault may have; a backup job with a shorter one fails. Default: the shorter of the daily and weekly retentions.","type":"integer","minimum":1,"maximum":36500},"maxRetentionDays":{"description":"The longest retention any recovery point in the vault may have. Default: the longer of the daily and weekly retentions.","type":"integer","minimum":1,"maximum":36500},"changeableForDays":{"description":"Days before the lock becomes immutable (compliance mode); AWS accepts 3 or more. Default: 3.","type":"integer","minimum":3,"maximum":36500}}},"copyToDisasterRecovery":{"description":"Copy every recovery point to a vault in spec.disasterRecovery.region, encrypted there with the replica of the tenant's key. Default: true when the tenant declares spec.disasterRecovery.","type":"boolean"}}};
 const schema40 = {"description":"One backup rule's lifecycle.","type":"object","additionalProperties":false,"properties":{"retentionDays":{"description":"Days a recovery point is kept before AWS Backup deletes it (the lifecycle's DeleteAfterDays).","type":"integer","minimum":1,"maximum":36500},"moveToColdStorageAfterDays":{"description":"Days after which a recovery point moves to cold storage (the lifecycle's MoveToColdStorageAfterDays). It must then stay there at least 90 days: retentionDays >= moveToColdStorageAfterDays + 90. Default: never.","type":"integer","minimum":1,"maximum":36500}}};
-const func2 = ajvRuntime0.default;
+const func3 = ajvRuntime0.default;
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -349,7 +349,7 @@ errors++;
 for(const key4 in data7){
 const _errs23 = errors;
 if(typeof key4 === "string"){
-if(func2(key4) > 128){
+if(func3(key4) > 128){
 const err20 = {instancePath:instancePath+"/selection/tags",schemaPath:"#/properties/selection/properties/tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema39.properties.selection.properties.tags.propertyNames,data:key4,propertyName:key4};
 if(vErrors === null){
 vErrors = [err20];
@@ -359,7 +359,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(func2(key4) < 1){
+if(func3(key4) < 1){
 const err21 = {instancePath:instancePath+"/selection/tags",schemaPath:"#/properties/selection/properties/tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.selection.properties.tags.propertyNames,data:key4,propertyName:key4};
 if(vErrors === null){
 vErrors = [err21];
@@ -385,7 +385,7 @@ errors++;
 for(const key5 in data7){
 let data8 = data7[key5];
 if(typeof data8 === "string"){
-if(func2(data8) > 256){
+if(func3(data8) > 256){
 const err23 = {instancePath:instancePath+"/selection/tags/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/selection/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema39.properties.selection.properties.tags.additionalProperties,data:data8};
 if(vErrors === null){
 vErrors = [err23];
@@ -395,7 +395,7 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(func2(data8) < 1){
+if(func3(data8) < 1){
 const err24 = {instancePath:instancePath+"/selection/tags/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/selection/properties/tags/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.selection.properties.tags.additionalProperties,data:data8};
 if(vErrors === null){
 vErrors = [err24];
@@ -728,7 +728,7 @@ errors++;
 if(data1.context !== undefined){
 let data3 = data1.context;
 if(typeof data3 === "string"){
-if(func2(data3) > 253){
+if(func3(data3) > 253){
 const err9 = {instancePath:instancePath+"/clusters/" + i0+"/context",schemaPath:"#/$defs/cluster/properties/context/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema45.properties.context,data:data3};
 if(vErrors === null){
 vErrors = [err9];
@@ -738,7 +738,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(func2(data3) < 1){
+if(func3(data3) < 1){
 const err10 = {instancePath:instancePath+"/clusters/" + i0+"/context",schemaPath:"#/$defs/cluster/properties/context/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.context,data:data3};
 if(vErrors === null){
 vErrors = [err10];
@@ -763,7 +763,7 @@ errors++;
 if(data1.namespace !== undefined){
 let data4 = data1.namespace;
 if(typeof data4 === "string"){
-if(func2(data4) > 253){
+if(func3(data4) > 253){
 const err12 = {instancePath:instancePath+"/clusters/" + i0+"/namespace",schemaPath:"#/$defs/cluster/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema45.properties.namespace,data:data4};
 if(vErrors === null){
 vErrors = [err12];
@@ -773,7 +773,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(func2(data4) < 1){
+if(func3(data4) < 1){
 const err13 = {instancePath:instancePath+"/clusters/" + i0+"/namespace",schemaPath:"#/$defs/cluster/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.namespace,data:data4};
 if(vErrors === null){
 vErrors = [err13];
@@ -1625,6 +1625,515 @@ return errors === 0;
 }
 validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema54 = {"description":"Where the tenant's secret values, versions and stages live: aws-secrets-manager (the default when spec.store is absent) or vault (an OpenBao 2.x KV v2 mount; rotated by `vaultpilot rotate`, not by a Lambda).","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"The store: aws-secrets-manager or vault.","enum":["aws-secrets-manager","vault"]},"address":{"description":"vault only: the server's URL, https://host:port (http only on a loopback address, for a local dev server).","type":"string","pattern":"^https?://[^\\s/?#]+/?$"},"mount":{"description":"vault only: the KV v2 secrets engine's mount path. Default: secret.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*$"},"pathPrefix":{"description":"vault only: where the tenant's secrets live under the mount; a secret's path is <pathPrefix>/<name>. Default: vaultpilot/<tenant>.","type":"string","pattern":"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"},"namespace":{"description":"vault only: the OpenBao/Vault namespace (sent as X-Vault-Namespace). Default: none.","type":"string","minLength":1},"auth":{"$ref":"store.defs.schema.json#/$defs/vaultAuth"}}};
+const pattern22 = new RegExp("^https?://[^\\s/?#]+/?$", "u");
+const pattern23 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*$", "u");
+const pattern24 = new RegExp("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", "u");
+const schema55 = {"description":"vault only: how VaultPilot logs in. approle (roleId, secretId), jwt (role, token), kubernetes (role, token: default the pod's service-account token file) or token (token, for development). Credentials come from an environment variable or a file, never from the policy.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"The auth method: approle, jwt, kubernetes or token.","enum":["approle","jwt","kubernetes","token"]},"mount":{"description":"approle, jwt, kubernetes: where the auth method is mounted (auth/<mount>/login). Default: the method's name.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*$"},"roleId":{"description":"approle: the role id (not a secret; AppRole's secret half is secretId).","type":"string","minLength":1},"secretId":{"$ref":"store.defs.schema.json#/$defs/credentialSource"},"role":{"description":"jwt, kubernetes: the role to log in as.","type":"string","minLength":1},"token":{"$ref":"store.defs.schema.json#/$defs/credentialSource"}}};
+const schema56 = {"description":"Where a credential is read at run time: {env: NAME} or {file: /path}.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"description":"An environment variable's name.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"file":{"description":"A file's path (such as a Vault Agent sink or a projected service-account token).","type":"string","minLength":1}}};
+const pattern26 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate38.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.method === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'",schema:schema55.required,parentSchema:schema55,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "method") || (key0 === "mount")) || (key0 === "roleId")) || (key0 === "secretId")) || (key0 === "role")) || (key0 === "token"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.method !== undefined){
+let data0 = data.method;
+if(!((((data0 === "approle") || (data0 === "jwt")) || (data0 === "kubernetes")) || (data0 === "token"))){
+const err2 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema55.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema55.properties.method.enum,parentSchema:schema55.properties.method,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.mount !== undefined){
+let data1 = data.mount;
+if(typeof data1 === "string"){
+if(!pattern23.test(data1)){
+const err3 = {instancePath:instancePath+"/mount",schemaPath:"#/properties/mount/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*$",parentSchema:schema55.properties.mount,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/mount",schemaPath:"#/properties/mount/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.mount.type,parentSchema:schema55.properties.mount,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.roleId !== undefined){
+let data2 = data.roleId;
+if(typeof data2 === "string"){
+if(func3(data2) < 1){
+const err5 = {instancePath:instancePath+"/roleId",schemaPath:"#/properties/roleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.roleId,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/roleId",schemaPath:"#/properties/roleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.roleId.type,parentSchema:schema55.properties.roleId,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.secretId !== undefined){
+let data3 = data.secretId;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(Object.keys(data3).length > 1){
+const err7 = {instancePath:instancePath+"/secretId",schemaPath:"store.defs.schema.json#/$defs/credentialSource/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema56,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(Object.keys(data3).length < 1){
+const err8 = {instancePath:instancePath+"/secretId",schemaPath:"store.defs.schema.json#/$defs/credentialSource/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema56,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+for(const key1 in data3){
+if(!((key1 === "env") || (key1 === "file"))){
+const err9 = {instancePath:instancePath+"/secretId",schemaPath:"store.defs.schema.json#/$defs/credentialSource/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data3.env !== undefined){
+let data4 = data3.env;
+if(typeof data4 === "string"){
+if(!pattern26.test(data4)){
+const err10 = {instancePath:instancePath+"/secretId/env",schemaPath:"store.defs.schema.json#/$defs/credentialSource/properties/env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema56.properties.env,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/secretId/env",schemaPath:"store.defs.schema.json#/$defs/credentialSource/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.env.type,parentSchema:schema56.properties.env,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data3.file !== undefined){
+let data5 = data3.file;
+if(typeof data5 === "string"){
+if(func3(data5) < 1){
+const err12 = {instancePath:instancePath+"/secretId/file",schemaPath:"store.defs.schema.json#/$defs/credentialSource/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.file,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/secretId/file",schemaPath:"store.defs.schema.json#/$defs/credentialSource/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.file.type,parentSchema:schema56.properties.file,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/secretId",schemaPath:"store.defs.schema.json#/$defs/credentialSource/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data:data3};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.role !== undefined){
+let data6 = data.role;
+if(typeof data6 === "string"){
+if(func3(data6) < 1){
+const err15 = {instancePath:instancePath+"/role",schemaPath:"#/properties/role/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.role,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.role.type,parentSchema:schema55.properties.role,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.token !== undefined){
+let data7 = data.token;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(Object.keys(data7).length > 1){
+const err17 = {instancePath:instancePath+"/token",schemaPath:"store.defs.schema.json#/$defs/credentialSource/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema56,data:data7};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(Object.keys(data7).length < 1){
+const err18 = {instancePath:instancePath+"/token",schemaPath:"store.defs.schema.json#/$defs/credentialSource/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema56,data:data7};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+for(const key2 in data7){
+if(!((key2 === "env") || (key2 === "file"))){
+const err19 = {instancePath:instancePath+"/token",schemaPath:"store.defs.schema.json#/$defs/credentialSource/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data:data7};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data7.env !== undefined){
+let data8 = data7.env;
+if(typeof data8 === "string"){
+if(!pattern26.test(data8)){
+const err20 = {instancePath:instancePath+"/token/env",schemaPath:"store.defs.schema.json#/$defs/credentialSource/properties/env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema56.properties.env,data:data8};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/token/env",schemaPath:"store.defs.schema.json#/$defs/credentialSource/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.env.type,parentSchema:schema56.properties.env,data:data8};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data7.file !== undefined){
+let data9 = data7.file;
+if(typeof data9 === "string"){
+if(func3(data9) < 1){
+const err22 = {instancePath:instancePath+"/token/file",schemaPath:"store.defs.schema.json#/$defs/credentialSource/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.file,data:data9};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/token/file",schemaPath:"store.defs.schema.json#/$defs/credentialSource/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.file.type,parentSchema:schema56.properties.file,data:data9};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/token",schemaPath:"store.defs.schema.json#/$defs/credentialSource/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data:data7};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+validate38.errors = vErrors;
+return errors === 0;
+}
+validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate37.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema54.required,parentSchema:schema54,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "type") || (key0 === "address")) || (key0 === "mount")) || (key0 === "pathPrefix")) || (key0 === "namespace")) || (key0 === "auth"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema54,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data0 = data.type;
+if(!((data0 === "aws-secrets-manager") || (data0 === "vault"))){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema54.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema54.properties.type.enum,parentSchema:schema54.properties.type,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.address !== undefined){
+let data1 = data.address;
+if(typeof data1 === "string"){
+if(!pattern22.test(data1)){
+const err3 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/?#]+/?$"},message:"must match pattern \""+"^https?://[^\\s/?#]+/?$"+"\"",schema:"^https?://[^\\s/?#]+/?$",parentSchema:schema54.properties.address,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.address.type,parentSchema:schema54.properties.address,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.mount !== undefined){
+let data2 = data.mount;
+if(typeof data2 === "string"){
+if(!pattern23.test(data2)){
+const err5 = {instancePath:instancePath+"/mount",schemaPath:"#/properties/mount/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*$",parentSchema:schema54.properties.mount,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/mount",schemaPath:"#/properties/mount/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.mount.type,parentSchema:schema54.properties.mount,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.pathPrefix !== undefined){
+let data3 = data.pathPrefix;
+if(typeof data3 === "string"){
+if(!pattern24.test(data3)){
+const err7 = {instancePath:instancePath+"/pathPrefix",schemaPath:"#/properties/pathPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"+"\"",schema:"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",parentSchema:schema54.properties.pathPrefix,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/pathPrefix",schemaPath:"#/properties/pathPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.pathPrefix.type,parentSchema:schema54.properties.pathPrefix,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.namespace !== undefined){
+let data4 = data.namespace;
+if(typeof data4 === "string"){
+if(func3(data4) < 1){
+const err9 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54.properties.namespace,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.namespace.type,parentSchema:schema54.properties.namespace,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.auth !== undefined){
+if(!(validate38(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const func1 = Object.prototype.hasOwnProperty;
 const pattern5 = new RegExp("^[0-9]{12}$", "u");
 const pattern6 = new RegExp("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$", "u");
 const pattern7 = new RegExp("^[-\\w._()]{1,89}[-\\w_()]$", "u");
@@ -1751,7 +2260,7 @@ vErrors.push(err8);
 errors++;
 }
 for(const key1 in data3){
-if(!((((((((key1 === "plan") || (key1 === "compliance")) || (key1 === "aws")) || (key1 === "azure")) || (key1 === "backup")) || (key1 === "disasterRecovery")) || (key1 === "kubernetes")) || (key1 === "notifications"))){
+if(!(func1.call(schema31.properties.spec.properties, key1))){
 const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
@@ -1989,7 +2498,7 @@ errors++;
 if(data10.subscriptionId !== undefined){
 let data11 = data10.subscriptionId;
 if(typeof data11 === "string"){
-if(func2(data11) > 64){
+if(func3(data11) > 64){
 const err28 = {instancePath:instancePath+"/spec/azure/subscriptionId",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/subscriptionId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.subscriptionId,data:data11};
 if(vErrors === null){
 vErrors = [err28];
@@ -1999,7 +2508,7 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(func2(data11) < 1){
+if(func3(data11) < 1){
 const err29 = {instancePath:instancePath+"/spec/azure/subscriptionId",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/subscriptionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.subscriptionId,data:data11};
 if(vErrors === null){
 vErrors = [err29];
@@ -2049,7 +2558,7 @@ errors++;
 if(data10.location !== undefined){
 let data13 = data10.location;
 if(typeof data13 === "string"){
-if(func2(data13) > 64){
+if(func3(data13) > 64){
 const err33 = {instancePath:instancePath+"/spec/azure/location",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/location/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.location,data:data13};
 if(vErrors === null){
 vErrors = [err33];
@@ -2059,7 +2568,7 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(func2(data13) < 1){
+if(func3(data13) < 1){
 const err34 = {instancePath:instancePath+"/spec/azure/location",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.location,data:data13};
 if(vErrors === null){
 vErrors = [err34];
@@ -2084,7 +2593,7 @@ errors++;
 if(data10.tenantId !== undefined){
 let data14 = data10.tenantId;
 if(typeof data14 === "string"){
-if(func2(data14) > 64){
+if(func3(data14) > 64){
 const err36 = {instancePath:instancePath+"/spec/azure/tenantId",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/tenantId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.tenantId,data:data14};
 if(vErrors === null){
 vErrors = [err36];
@@ -2094,7 +2603,7 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(func2(data14) < 1){
+if(func3(data14) < 1){
 const err37 = {instancePath:instancePath+"/spec/azure/tenantId",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/tenantId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.tenantId,data:data14};
 if(vErrors === null){
 vErrors = [err37];
@@ -2119,7 +2628,7 @@ errors++;
 if(data10.keyVaultName !== undefined){
 let data15 = data10.keyVaultName;
 if(typeof data15 === "string"){
-if(func2(data15) > 128){
+if(func3(data15) > 128){
 const err39 = {instancePath:instancePath+"/spec/azure/keyVaultName",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/keyVaultName/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema37.properties.keyVaultName,data:data15};
 if(vErrors === null){
 vErrors = [err39];
@@ -2129,7 +2638,7 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(func2(data15) < 1){
+if(func3(data15) < 1){
 const err40 = {instancePath:instancePath+"/spec/azure/keyVaultName",schemaPath:"azure.defs.schema.json#/$defs/tenantAzure/properties/keyVaultName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.keyVaultName,data:data15};
 if(vErrors === null){
 vErrors = [err40];
@@ -2395,6 +2904,12 @@ vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.error
 errors = vErrors.length;
 }
 }
+if(data3.store !== undefined){
+if(!(validate37(data3.store, {instancePath:instancePath+"/spec/store",parentData:data3,parentDataProperty:"store",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
 const err59 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
@@ -2423,13 +2938,13 @@ return errors === 0;
 }
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const RotationSchedule = validate36;
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/rotation-schedule.schema.json","title":"RotationSchedule","description":"How often secrets rotate, and optionally in which daily window. Shared by name across tenants.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"RotationSchedule"},"metadata":{"$ref":"common.schema.json#/$defs/sharedMetadata"},"spec":{"description":"The rotation interval and window.","type":"object","additionalProperties":false,"required":["every"],"properties":{"every":{"description":"The rotation interval: a whole number of days from 1d to 365d, such as 30d.","type":"string","pattern":"^[0-9]+d$"},"window":{"description":"The daily window, in UTC, in which rotation may start. It may not cross midnight.","type":"object","additionalProperties":false,"required":["start","duration"],"properties":{"start":{"description":"When the window opens, as HH:MM in UTC on the hour (Secrets Manager windows open on the hour), such as \"01:00\" (quote it).","type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$"},"duration":{"description":"How long the window stays open: whole hours from 1h to 24h, such as 3h.","type":"string","pattern":"^[0-9]+h$"}}}}}}};
+export const RotationSchedule = validate41;
+const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/rotation-schedule.schema.json","title":"RotationSchedule","description":"How often secrets rotate, and optionally in which daily window. Shared by name across tenants.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"RotationSchedule"},"metadata":{"$ref":"common.schema.json#/$defs/sharedMetadata"},"spec":{"description":"The rotation interval and window.","type":"object","additionalProperties":false,"required":["every"],"properties":{"every":{"description":"The rotation interval: a whole number of days from 1d to 365d, such as 30d.","type":"string","pattern":"^[0-9]+d$"},"window":{"description":"The daily window, in UTC, in which rotation may start. It may not cross midnight.","type":"object","additionalProperties":false,"required":["start","duration"],"properties":{"start":{"description":"When the window opens, as HH:MM in UTC on the hour (Secrets Manager windows open on the hour), such as \"01:00\" (quote it).","type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$"},"duration":{"description":"How long the window stays open: whole hours from 1h to 24h, such as 3h.","type":"string","pattern":"^[0-9]+h$"}}}}}}};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate42.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2495,20 +3010,20 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern23 = new RegExp("^[0-9]+d$", "u");
-const pattern24 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
-const pattern25 = new RegExp("^[0-9]+h$", "u");
+const pattern29 = new RegExp("^[0-9]+d$", "u");
+const pattern30 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
+const pattern31 = new RegExp("^[0-9]+h$", "u");
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://vaultpilot.dev/schemas/v1/rotation-schedule.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate41.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2517,7 +3032,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema58.required,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2527,7 +3042,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema58.required,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2537,7 +3052,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema58.required,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2547,7 +3062,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema58.required,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2558,7 +3073,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2584,7 +3099,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("RotationSchedule" !== data1){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "RotationSchedule"},message:"must be equal to constant",schema:"RotationSchedule",parentSchema:schema53.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "RotationSchedule"},message:"must be equal to constant",schema:"RotationSchedule",parentSchema:schema58.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2595,8 +3110,8 @@ errors++;
 }
 }
 if(data.metadata !== undefined){
-if(!(validate37(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate42(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 }
@@ -2604,7 +3119,7 @@ if(data.spec !== undefined){
 let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.every === undefined){
-const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "every"},message:"must have required property '"+"every"+"'",schema:schema53.properties.spec.required,parentSchema:schema53.properties.spec,data:data3};
+const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "every"},message:"must have required property '"+"every"+"'",schema:schema58.properties.spec.required,parentSchema:schema58.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2615,7 +3130,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!((key1 === "every") || (key1 === "window"))){
-const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema53.properties.spec,data:data3};
+const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema58.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2628,8 +3143,8 @@ errors++;
 if(data3.every !== undefined){
 let data4 = data3.every;
 if(typeof data4 === "string"){
-if(!pattern23.test(data4)){
-const err9 = {instancePath:instancePath+"/spec/every",schemaPath:"#/properties/spec/properties/every/pattern",keyword:"pattern",params:{pattern: "^[0-9]+d$"},message:"must match pattern \""+"^[0-9]+d$"+"\"",schema:"^[0-9]+d$",parentSchema:schema53.properties.spec.properties.every,data:data4};
+if(!pattern29.test(data4)){
+const err9 = {instancePath:instancePath+"/spec/every",schemaPath:"#/properties/spec/properties/every/pattern",keyword:"pattern",params:{pattern: "^[0-9]+d$"},message:"must match pattern \""+"^[0-9]+d$"+"\"",schema:"^[0-9]+d$",parentSchema:schema58.properties.spec.properties.every,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2640,7 +3155,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/every",schemaPath:"#/properties/spec/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.spec.properties.every.type,parentSchema:schema53.properties.spec.properties.every,data:data4};
+const err10 = {instancePath:instancePath+"/spec/every",schemaPath:"#/properties/spec/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.spec.properties.every.type,parentSchema:schema58.properties.spec.properties.every,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2654,7 +3169,7 @@ if(data3.window !== undefined){
 let data5 = data3.window;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.start === undefined){
-const err11 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema53.properties.spec.properties.window.required,parentSchema:schema53.properties.spec.properties.window,data:data5};
+const err11 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema58.properties.spec.properties.window.required,parentSchema:schema58.properties.spec.properties.window,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2664,7 +3179,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data5.duration === undefined){
-const err12 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema53.properties.spec.properties.window.required,parentSchema:schema53.properties.spec.properties.window,data:data5};
+const err12 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema58.properties.spec.properties.window.required,parentSchema:schema58.properties.spec.properties.window,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2675,7 +3190,7 @@ errors++;
 }
 for(const key2 in data5){
 if(!((key2 === "start") || (key2 === "duration"))){
-const err13 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema53.properties.spec.properties.window,data:data5};
+const err13 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema58.properties.spec.properties.window,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2688,8 +3203,8 @@ errors++;
 if(data5.start !== undefined){
 let data6 = data5.start;
 if(typeof data6 === "string"){
-if(!pattern24.test(data6)){
-const err14 = {instancePath:instancePath+"/spec/window/start",schemaPath:"#/properties/spec/properties/window/properties/start/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema53.properties.spec.properties.window.properties.start,data:data6};
+if(!pattern30.test(data6)){
+const err14 = {instancePath:instancePath+"/spec/window/start",schemaPath:"#/properties/spec/properties/window/properties/start/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema58.properties.spec.properties.window.properties.start,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2700,7 +3215,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/spec/window/start",schemaPath:"#/properties/spec/properties/window/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.spec.properties.window.properties.start.type,parentSchema:schema53.properties.spec.properties.window.properties.start,data:data6};
+const err15 = {instancePath:instancePath+"/spec/window/start",schemaPath:"#/properties/spec/properties/window/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.spec.properties.window.properties.start.type,parentSchema:schema58.properties.spec.properties.window.properties.start,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2713,8 +3228,8 @@ errors++;
 if(data5.duration !== undefined){
 let data7 = data5.duration;
 if(typeof data7 === "string"){
-if(!pattern25.test(data7)){
-const err16 = {instancePath:instancePath+"/spec/window/duration",schemaPath:"#/properties/spec/properties/window/properties/duration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+h$"},message:"must match pattern \""+"^[0-9]+h$"+"\"",schema:"^[0-9]+h$",parentSchema:schema53.properties.spec.properties.window.properties.duration,data:data7};
+if(!pattern31.test(data7)){
+const err16 = {instancePath:instancePath+"/spec/window/duration",schemaPath:"#/properties/spec/properties/window/properties/duration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+h$"},message:"must match pattern \""+"^[0-9]+h$"+"\"",schema:"^[0-9]+h$",parentSchema:schema58.properties.spec.properties.window.properties.duration,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2725,7 +3240,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/spec/window/duration",schemaPath:"#/properties/spec/properties/window/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.spec.properties.window.properties.duration.type,parentSchema:schema53.properties.spec.properties.window.properties.duration,data:data7};
+const err17 = {instancePath:instancePath+"/spec/window/duration",schemaPath:"#/properties/spec/properties/window/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.spec.properties.window.properties.duration.type,parentSchema:schema58.properties.spec.properties.window.properties.duration,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2737,7 +3252,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.properties.spec.properties.window.type,parentSchema:schema53.properties.spec.properties.window,data:data5};
+const err18 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.properties.spec.properties.window.type,parentSchema:schema58.properties.spec.properties.window,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2749,7 +3264,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.properties.spec.type,parentSchema:schema53.properties.spec,data:data3};
+const err19 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.properties.spec.type,parentSchema:schema58.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2761,7 +3276,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2770,21 +3285,21 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
-validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Secret = validate39;
-const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/secret.schema.json","title":"Secret","description":"A credential of a tenant, kept in Secrets Manager under the tenant's key and rotated on a schedule.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Secret"},"metadata":{"$ref":"common.schema.json#/$defs/tenantMetadata"},"spec":{"description":"What the secret is, how often it rotates and who reads it.","type":"object","additionalProperties":false,"required":["type","schedule"],"properties":{"type":{"description":"What the secret holds, which decides how it rotates: postgres, mysql, api-key, webhook, aws-iam-key or generic.","enum":["postgres","mysql","api-key","webhook","aws-iam-key","generic"]},"schedule":{"description":"The name of the RotationSchedule this secret rotates on.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"consumers":{"description":"Names of the Services of the same tenant that read this secret and are reloaded after it rotates.","type":"array","uniqueItems":true,"items":{"description":"A Service name of the same tenant.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"}},"connection":{"description":"How to reach the database a postgres or mysql secret logs in to; the rotation strategy uses it to change the password. Authoritative: rotation refuses, changing nothing, a secret value whose host, port, dbname or username differ, and vaultpilot secret init writes the first value from these fields. Only for postgres and mysql secrets.","type":"object","additionalProperties":false,"required":["host","username"],"properties":{"host":{"description":"The database server's host name or IP address, as the rotation function reaches it.","type":"string","minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9._:-]+$"},"port":{"description":"The database server's TCP port. Default: 5432 for postgres, 3306 for mysql.","type":"integer","minimum":1,"maximum":65535},"database":{"description":"The database to connect to. Default: postgres for postgres; none for mysql.","type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z_][A-Za-z0-9_$-]*$"},"username":{"description":"The database user whose password rotates (with strategy alternating, the first of the two users; the second is <username>_clone).","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"masterSecret":{"description":"The name of a Secret of the same tenant and type holding an administrator's credentials; required with strategy alternating, which uses it to create and change the second user.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"strategy":{"description":"single: the user changes its own password (a short moment where only the new password works). alternating: two users take turns, so a valid credential exists at every moment. Default: single.","enum":["single","alternating"]},"tls":{"description":"Connect to the database over TLS, verifying its certificate. The secret value's \"ssl\" field (true or \"true\", as AWS's rotation templates read it) asks for TLS too: the stricter wins. Default: false.","type":"boolean"}}},"password":{"description":"How new passwords and generated values are drawn (Secrets Manager GetRandomPassword). Not for aws-iam-key secrets, whose keys AWS generates.","type":"object","additionalProperties":false,"properties":{"length":{"description":"Number of characters. Default: the secret type's, as the README's \"Password defaults\" lists them.","type":"integer","minimum":8,"maximum":4096},"exclude":{"description":"Characters never used in a generated value, for systems that cannot take them, such as \"/@\"; \"\" excludes nothing. Default: the secret type's, as the README's \"Password defaults\" lists them (database, api-key and webhook values leave out characters that break URLs and config files; generic ones nothing).","type":"string","maxLength":256}}},"delivery":{"description":"Where else the secret is delivered, besides Secrets Manager.","type":"object","additionalProperties":false,"properties":{"azureKeyVault":{"$ref":"azure.defs.schema.json#/$defs/secretAzureKeyVault"},"kubernetes":{"$ref":"kubernetes.defs.schema.json#/$defs/secretDelivery"}}}}}}};
-const schema62 = {"description":"Copy the secret into the tenant's Azure Key Vault (the tenant needs spec.azure): after each rotation a new version holds the new value, tagged with the AWS version id and expiring after the next rotation plus 7 days.","type":"object","additionalProperties":false,"properties":{"name":{"description":"The secret's name in the Key Vault: 1 to 127 letters, digits and '-'. Default: the secret's name.","type":"string","pattern":"^[0-9A-Za-z-]{1,127}$"},"contentType":{"description":"The Key Vault secret's content type. Default: application/json (the value is the Secrets Manager JSON).","type":"string","minLength":1,"maxLength":255}}};
-const schema59 = {"description":"Identifies the document: its name, unique per kind within its tenant, and its tenant.","type":"object","additionalProperties":false,"required":["name","tenant"],"properties":{"name":{"$ref":"#/$defs/name"},"tenant":{"$ref":"#/$defs/tenantName"}}};
-const schema61 = {"description":"The name of the Tenant this document belongs to.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"};
+export const Secret = validate44;
+const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/secret.schema.json","title":"Secret","description":"A credential of a tenant, kept in Secrets Manager under the tenant's key and rotated on a schedule.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Secret"},"metadata":{"$ref":"common.schema.json#/$defs/tenantMetadata"},"spec":{"description":"What the secret is, how often it rotates and who reads it.","type":"object","additionalProperties":false,"required":["type","schedule"],"properties":{"type":{"description":"What the secret holds, which decides how it rotates: postgres, mysql, api-key, webhook, aws-iam-key or generic.","enum":["postgres","mysql","api-key","webhook","aws-iam-key","generic"]},"schedule":{"description":"The name of the RotationSchedule this secret rotates on.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"consumers":{"description":"Names of the Services of the same tenant that read this secret and are reloaded after it rotates.","type":"array","uniqueItems":true,"items":{"description":"A Service name of the same tenant.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"}},"connection":{"description":"How to reach the database a postgres or mysql secret logs in to; the rotation strategy uses it to change the password. Authoritative: rotation refuses, changing nothing, a secret value whose host, port, dbname or username differ, and vaultpilot secret init writes the first value from these fields. Only for postgres and mysql secrets.","type":"object","additionalProperties":false,"required":["host","username"],"properties":{"host":{"description":"The database server's host name or IP address, as the rotation function reaches it.","type":"string","minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9._:-]+$"},"port":{"description":"The database server's TCP port. Default: 5432 for postgres, 3306 for mysql.","type":"integer","minimum":1,"maximum":65535},"database":{"description":"The database to connect to. Default: postgres for postgres; none for mysql.","type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z_][A-Za-z0-9_$-]*$"},"username":{"description":"The database user whose password rotates (with strategy alternating, the first of the two users; the second is <username>_clone).","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"masterSecret":{"description":"The name of a Secret of the same tenant and type holding an administrator's credentials; required with strategy alternating, which uses it to create and change the second user.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"strategy":{"description":"single: the user changes its own password (a short moment where only the new password works). alternating: two users take turns, so a valid credential exists at every moment. Default: single.","enum":["single","alternating"]},"tls":{"description":"Connect to the database over TLS, verifying its certificate. The secret value's \"ssl\" field (true or \"true\", as AWS's rotation templates read it) asks for TLS too: the stricter wins. Default: false.","type":"boolean"}}},"password":{"description":"How new passwords and generated values are drawn (Secrets Manager GetRandomPassword). Not for aws-iam-key secrets, whose keys AWS generates.","type":"object","additionalProperties":false,"properties":{"length":{"description":"Number of characters. Default: the secret type's, as the README's \"Password defaults\" lists them.","type":"integer","minimum":8,"maximum":4096},"exclude":{"description":"Characters never used in a generated value, for systems that cannot take them, such as \"/@\"; \"\" excludes nothing. Default: the secret type's, as the README's \"Password defaults\" lists them (database, api-key and webhook values leave out characters that break URLs and config files; generic ones nothing).","type":"string","maxLength":256}}},"delivery":{"description":"Where else the secret is delivered, besides Secrets Manager.","type":"object","additionalProperties":false,"properties":{"azureKeyVault":{"$ref":"azure.defs.schema.json#/$defs/secretAzureKeyVault"},"kubernetes":{"$ref":"kubernetes.defs.schema.json#/$defs/secretDelivery"}}}}}}};
+const schema67 = {"description":"Copy the secret into the tenant's Azure Key Vault (the tenant needs spec.azure): after each rotation a new version holds the new value, tagged with the AWS version id and expiring after the next rotation plus 7 days.","type":"object","additionalProperties":false,"properties":{"name":{"description":"The secret's name in the Key Vault: 1 to 127 letters, digits and '-'. Default: the secret's name.","type":"string","pattern":"^[0-9A-Za-z-]{1,127}$"},"contentType":{"description":"The Key Vault secret's content type. Default: application/json (the value is the Secrets Manager JSON).","type":"string","minLength":1,"maxLength":255}}};
+const schema64 = {"description":"Identifies the document: its name, unique per kind within its tenant, and its tenant.","type":"object","additionalProperties":false,"required":["name","tenant"],"properties":{"name":{"$ref":"#/$defs/name"},"tenant":{"$ref":"#/$defs/tenantName"}}};
+const schema66 = {"description":"The name of the Tenant this document belongs to.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"};
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate40.evaluated;
+const evaluated0 = validate45.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2793,7 +3308,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema59.required,parentSchema:schema59,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2803,7 +3318,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.tenant === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema59.required,parentSchema:schema59,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2814,7 +3329,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "tenant"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2853,7 +3368,7 @@ if(data.tenant !== undefined){
 let data1 = data.tenant;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema61,data:data1};
+const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema66,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2864,7 +3379,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.type,parentSchema:schema61,data:data1};
+const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.type,parentSchema:schema66,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2876,7 +3391,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2885,22 +3400,22 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
-validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema63 = {"description":"Kubernetes clusters this secret is delivered to, in the tenant's namespace there.","type":"array","minItems":1,"maxItems":20,"items":{"$ref":"#/$defs/delivery"}};
-const schema64 = {"description":"One delivery of the secret into a cluster.","type":"object","additionalProperties":false,"required":["cluster"],"properties":{"cluster":{"description":"The name of a cluster in the tenant's spec.kubernetes.clusters.","type":"string","minLength":1,"maxLength":63},"via":{"description":"external-secrets: External Secrets Operator copies the secret into a Kubernetes Secret (an ExternalSecret through the tenant's SecretStore). csi: the Secrets Store CSI driver mounts it into the consuming pods (a SecretProviderClass). Default: external-secrets.","enum":["external-secrets","csi"]},"secretName":{"description":"The Kubernetes Secret's name. With external-secrets, default: the secret's name. With csi, a Kubernetes Secret is synced from the mounted files only when secretName is given.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},"keys":{"description":"Kubernetes Secret keys (or mounted file names, with csi), each mapped to a JSON field of the secret's value, such as {DB_PASSWORD: password}. Default: every field of the value under its own name (postgres and mysql: username, password, host, port, dbname).","type":"object","minProperties":1,"maxProperties":50,"propertyNames":{"description":"A Kubernetes Secret key: letters, digits, '-', '_' and '.'.","type":"string","pattern":"^[-._a-zA-Z0-9]{1,253}$"},"additionalProperties":{"description":"A top-level JSON field of the secret's value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]{0,127}$"}},"refreshInterval":{"description":"How often the delivered copy is refreshed from Secrets Manager, such as 15m or 1h (seconds s, minutes m, hours h). With external-secrets it is the ExternalSecret's refreshInterval; with csi it must equal the driver's --rotation-poll-interval, which is set for the whole cluster. Default: 1h (External Secrets Operator's default).","type":"string","pattern":"^[1-9][0-9]{0,5}(s|m|h)$"}}};
-const pattern35 = new RegExp("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$", "u");
-const pattern36 = new RegExp("^[-._a-zA-Z0-9]{1,253}$", "u");
-const pattern37 = new RegExp("^[A-Za-z_][A-Za-z0-9_]{0,127}$", "u");
-const pattern38 = new RegExp("^[1-9][0-9]{0,5}(s|m|h)$", "u");
+const schema68 = {"description":"Kubernetes clusters this secret is delivered to, in the tenant's namespace there.","type":"array","minItems":1,"maxItems":20,"items":{"$ref":"#/$defs/delivery"}};
+const schema69 = {"description":"One delivery of the secret into a cluster.","type":"object","additionalProperties":false,"required":["cluster"],"properties":{"cluster":{"description":"The name of a cluster in the tenant's spec.kubernetes.clusters.","type":"string","minLength":1,"maxLength":63},"via":{"description":"external-secrets: External Secrets Operator copies the secret into a Kubernetes Secret (an ExternalSecret through the tenant's SecretStore). csi: the Secrets Store CSI driver mounts it into the consuming pods (a SecretProviderClass). Default: external-secrets.","enum":["external-secrets","csi"]},"secretName":{"description":"The Kubernetes Secret's name. With external-secrets, default: the secret's name. With csi, a Kubernetes Secret is synced from the mounted files only when secretName is given.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},"keys":{"description":"Kubernetes Secret keys (or mounted file names, with csi), each mapped to a JSON field of the secret's value, such as {DB_PASSWORD: password}. Default: every field of the value under its own name (postgres and mysql: username, password, host, port, dbname).","type":"object","minProperties":1,"maxProperties":50,"propertyNames":{"description":"A Kubernetes Secret key: letters, digits, '-', '_' and '.'.","type":"string","pattern":"^[-._a-zA-Z0-9]{1,253}$"},"additionalProperties":{"description":"A top-level JSON field of the secret's value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]{0,127}$"}},"refreshInterval":{"description":"How often the delivered copy is refreshed from Secrets Manager, such as 15m or 1h (seconds s, minutes m, hours h). With external-secrets it is the ExternalSecret's refreshInterval; with csi it must equal the driver's --rotation-poll-interval, which is set for the whole cluster. Default: 1h (External Secrets Operator's default).","type":"string","pattern":"^[1-9][0-9]{0,5}(s|m|h)$"}}};
+const pattern41 = new RegExp("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$", "u");
+const pattern42 = new RegExp("^[-._a-zA-Z0-9]{1,253}$", "u");
+const pattern43 = new RegExp("^[A-Za-z_][A-Za-z0-9_]{0,127}$", "u");
+const pattern44 = new RegExp("^[1-9][0-9]{0,5}(s|m|h)$", "u");
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate42.evaluated;
+const evaluated0 = validate47.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2909,7 +3424,7 @@ evaluated0.items = undefined;
 }
 if(Array.isArray(data)){
 if(data.length > 20){
-const err0 = {instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema63,data};
+const err0 = {instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2919,7 +3434,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.length < 1){
-const err1 = {instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema63,data};
+const err1 = {instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2933,7 +3448,7 @@ for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.cluster === undefined){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/delivery/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema64.required,parentSchema:schema64,data:data0};
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/delivery/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema69.required,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2944,7 +3459,7 @@ errors++;
 }
 for(const key0 in data0){
 if(!(((((key0 === "cluster") || (key0 === "via")) || (key0 === "secretName")) || (key0 === "keys")) || (key0 === "refreshInterval"))){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/delivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data:data0};
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/delivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2957,8 +3472,8 @@ errors++;
 if(data0.cluster !== undefined){
 let data1 = data0.cluster;
 if(typeof data1 === "string"){
-if(func2(data1) > 63){
-const err4 = {instancePath:instancePath+"/" + i0+"/cluster",schemaPath:"#/$defs/delivery/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema64.properties.cluster,data:data1};
+if(func3(data1) > 63){
+const err4 = {instancePath:instancePath+"/" + i0+"/cluster",schemaPath:"#/$defs/delivery/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema69.properties.cluster,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2967,8 +3482,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(func2(data1) < 1){
-const err5 = {instancePath:instancePath+"/" + i0+"/cluster",schemaPath:"#/$defs/delivery/properties/cluster/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema64.properties.cluster,data:data1};
+if(func3(data1) < 1){
+const err5 = {instancePath:instancePath+"/" + i0+"/cluster",schemaPath:"#/$defs/delivery/properties/cluster/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.cluster,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2979,7 +3494,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + i0+"/cluster",schemaPath:"#/$defs/delivery/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.cluster.type,parentSchema:schema64.properties.cluster,data:data1};
+const err6 = {instancePath:instancePath+"/" + i0+"/cluster",schemaPath:"#/$defs/delivery/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.cluster.type,parentSchema:schema69.properties.cluster,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2992,7 +3507,7 @@ errors++;
 if(data0.via !== undefined){
 let data2 = data0.via;
 if(!((data2 === "external-secrets") || (data2 === "csi"))){
-const err7 = {instancePath:instancePath+"/" + i0+"/via",schemaPath:"#/$defs/delivery/properties/via/enum",keyword:"enum",params:{allowedValues: schema64.properties.via.enum},message:"must be equal to one of the allowed values",schema:schema64.properties.via.enum,parentSchema:schema64.properties.via,data:data2};
+const err7 = {instancePath:instancePath+"/" + i0+"/via",schemaPath:"#/$defs/delivery/properties/via/enum",keyword:"enum",params:{allowedValues: schema69.properties.via.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.via.enum,parentSchema:schema69.properties.via,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3005,8 +3520,8 @@ errors++;
 if(data0.secretName !== undefined){
 let data3 = data0.secretName;
 if(typeof data3 === "string"){
-if(!pattern35.test(data3)){
-const err8 = {instancePath:instancePath+"/" + i0+"/secretName",schemaPath:"#/$defs/delivery/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema64.properties.secretName,data:data3};
+if(!pattern41.test(data3)){
+const err8 = {instancePath:instancePath+"/" + i0+"/secretName",schemaPath:"#/$defs/delivery/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema69.properties.secretName,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3017,7 +3532,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/" + i0+"/secretName",schemaPath:"#/$defs/delivery/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.secretName.type,parentSchema:schema64.properties.secretName,data:data3};
+const err9 = {instancePath:instancePath+"/" + i0+"/secretName",schemaPath:"#/$defs/delivery/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.secretName.type,parentSchema:schema69.properties.secretName,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3031,7 +3546,7 @@ if(data0.keys !== undefined){
 let data4 = data0.keys;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(Object.keys(data4).length > 50){
-const err10 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema64.properties.keys,data:data4};
+const err10 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema69.properties.keys,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3041,7 +3556,7 @@ vErrors.push(err10);
 errors++;
 }
 if(Object.keys(data4).length < 1){
-const err11 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema64.properties.keys,data:data4};
+const err11 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema69.properties.keys,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3053,8 +3568,8 @@ errors++;
 for(const key1 in data4){
 const _errs12 = errors;
 if(typeof key1 === "string"){
-if(!pattern36.test(key1)){
-const err12 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]{1,253}$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]{1,253}$"+"\"",schema:"^[-._a-zA-Z0-9]{1,253}$",parentSchema:schema64.properties.keys.propertyNames,data:key1,propertyName:key1};
+if(!pattern42.test(key1)){
+const err12 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]{1,253}$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]{1,253}$"+"\"",schema:"^[-._a-zA-Z0-9]{1,253}$",parentSchema:schema69.properties.keys.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3065,7 +3580,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.keys.propertyNames.type,parentSchema:schema64.properties.keys.propertyNames,data:key1,propertyName:key1};
+const err13 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.keys.propertyNames.type,parentSchema:schema69.properties.keys.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3076,7 +3591,7 @@ errors++;
 }
 var valid4 = _errs12 === errors;
 if(!valid4){
-const err14 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema64.properties.keys.propertyNames,parentSchema:schema64.properties.keys,data:data4};
+const err14 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema69.properties.keys.propertyNames,parentSchema:schema69.properties.keys,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3089,8 +3604,8 @@ errors++;
 for(const key2 in data4){
 let data5 = data4[key2];
 if(typeof data5 === "string"){
-if(!pattern37.test(data5)){
-const err15 = {instancePath:instancePath+"/" + i0+"/keys/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/delivery/properties/keys/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]{0,127}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]{0,127}$",parentSchema:schema64.properties.keys.additionalProperties,data:data5};
+if(!pattern43.test(data5)){
+const err15 = {instancePath:instancePath+"/" + i0+"/keys/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/delivery/properties/keys/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]{0,127}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]{0,127}$",parentSchema:schema69.properties.keys.additionalProperties,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3101,7 +3616,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/" + i0+"/keys/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/delivery/properties/keys/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.keys.additionalProperties.type,parentSchema:schema64.properties.keys.additionalProperties,data:data5};
+const err16 = {instancePath:instancePath+"/" + i0+"/keys/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/delivery/properties/keys/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.keys.additionalProperties.type,parentSchema:schema69.properties.keys.additionalProperties,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3113,7 +3628,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.keys.type,parentSchema:schema64.properties.keys,data:data4};
+const err17 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.properties.keys.type,parentSchema:schema69.properties.keys,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3126,8 +3641,8 @@ errors++;
 if(data0.refreshInterval !== undefined){
 let data6 = data0.refreshInterval;
 if(typeof data6 === "string"){
-if(!pattern38.test(data6)){
-const err18 = {instancePath:instancePath+"/" + i0+"/refreshInterval",schemaPath:"#/$defs/delivery/properties/refreshInterval/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]{0,5}(s|m|h)$"},message:"must match pattern \""+"^[1-9][0-9]{0,5}(s|m|h)$"+"\"",schema:"^[1-9][0-9]{0,5}(s|m|h)$",parentSchema:schema64.properties.refreshInterval,data:data6};
+if(!pattern44.test(data6)){
+const err18 = {instancePath:instancePath+"/" + i0+"/refreshInterval",schemaPath:"#/$defs/delivery/properties/refreshInterval/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]{0,5}(s|m|h)$"},message:"must match pattern \""+"^[1-9][0-9]{0,5}(s|m|h)$"+"\"",schema:"^[1-9][0-9]{0,5}(s|m|h)$",parentSchema:schema69.properties.refreshInterval,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3138,7 +3653,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/" + i0+"/refreshInterval",schemaPath:"#/$defs/delivery/properties/refreshInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.refreshInterval.type,parentSchema:schema64.properties.refreshInterval,data:data6};
+const err19 = {instancePath:instancePath+"/" + i0+"/refreshInterval",schemaPath:"#/$defs/delivery/properties/refreshInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.refreshInterval.type,parentSchema:schema69.properties.refreshInterval,data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3150,7 +3665,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/delivery/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data:data0};
+const err20 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/delivery/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3162,7 +3677,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.type,parentSchema:schema63,data};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema68.type,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3171,21 +3686,21 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate42.errors = vErrors;
+validate47.errors = vErrors;
 return errors === 0;
 }
-validate42.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate47.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern30 = new RegExp("^[A-Za-z0-9._:-]+$", "u");
-const pattern31 = new RegExp("^[A-Za-z_][A-Za-z0-9_$-]*$", "u");
-const pattern32 = new RegExp("^[A-Za-z_][A-Za-z0-9_$]{0,62}$", "u");
-const pattern34 = new RegExp("^[0-9A-Za-z-]{1,127}$", "u");
+const pattern36 = new RegExp("^[A-Za-z0-9._:-]+$", "u");
+const pattern37 = new RegExp("^[A-Za-z_][A-Za-z0-9_$-]*$", "u");
+const pattern38 = new RegExp("^[A-Za-z_][A-Za-z0-9_$]{0,62}$", "u");
+const pattern40 = new RegExp("^[0-9A-Za-z-]{1,127}$", "u");
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://vaultpilot.dev/schemas/v1/secret.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate39.evaluated;
+const evaluated0 = validate44.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3194,7 +3709,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema57.required,parentSchema:schema57,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema62.required,parentSchema:schema62,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3204,7 +3719,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema57.required,parentSchema:schema57,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema62.required,parentSchema:schema62,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3214,7 +3729,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema57.required,parentSchema:schema57,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema62.required,parentSchema:schema62,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3224,7 +3739,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema57.required,parentSchema:schema57,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema62.required,parentSchema:schema62,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3235,7 +3750,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3261,7 +3776,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("Secret" !== data1){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Secret"},message:"must be equal to constant",schema:"Secret",parentSchema:schema57.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Secret"},message:"must be equal to constant",schema:"Secret",parentSchema:schema62.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3272,8 +3787,8 @@ errors++;
 }
 }
 if(data.metadata !== undefined){
-if(!(validate40(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate45(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 }
@@ -3281,7 +3796,7 @@ if(data.spec !== undefined){
 let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.type === undefined){
-const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema57.properties.spec.required,parentSchema:schema57.properties.spec,data:data3};
+const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema62.properties.spec.required,parentSchema:schema62.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3291,7 +3806,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data3.schedule === undefined){
-const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema57.properties.spec.required,parentSchema:schema57.properties.spec,data:data3};
+const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema62.properties.spec.required,parentSchema:schema62.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3302,7 +3817,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!((((((key1 === "type") || (key1 === "schedule")) || (key1 === "consumers")) || (key1 === "connection")) || (key1 === "password")) || (key1 === "delivery"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema57.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema62.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3315,7 +3830,7 @@ errors++;
 if(data3.type !== undefined){
 let data4 = data3.type;
 if(!((((((data4 === "postgres") || (data4 === "mysql")) || (data4 === "api-key")) || (data4 === "webhook")) || (data4 === "aws-iam-key")) || (data4 === "generic"))){
-const err10 = {instancePath:instancePath+"/spec/type",schemaPath:"#/properties/spec/properties/type/enum",keyword:"enum",params:{allowedValues: schema57.properties.spec.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema57.properties.spec.properties.type.enum,parentSchema:schema57.properties.spec.properties.type,data:data4};
+const err10 = {instancePath:instancePath+"/spec/type",schemaPath:"#/properties/spec/properties/type/enum",keyword:"enum",params:{allowedValues: schema62.properties.spec.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema62.properties.spec.properties.type.enum,parentSchema:schema62.properties.spec.properties.type,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3329,7 +3844,7 @@ if(data3.schedule !== undefined){
 let data5 = data3.schedule;
 if(typeof data5 === "string"){
 if(!pattern4.test(data5)){
-const err11 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema57.properties.spec.properties.schedule,data:data5};
+const err11 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema62.properties.spec.properties.schedule,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3340,7 +3855,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.spec.properties.schedule.type,parentSchema:schema57.properties.spec.properties.schedule,data:data5};
+const err12 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.schedule.type,parentSchema:schema62.properties.spec.properties.schedule,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3358,7 +3873,7 @@ for(let i0=0; i0<len0; i0++){
 let data7 = data6[i0];
 if(typeof data7 === "string"){
 if(!pattern4.test(data7)){
-const err13 = {instancePath:instancePath+"/spec/consumers/" + i0,schemaPath:"#/properties/spec/properties/consumers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema57.properties.spec.properties.consumers.items,data:data7};
+const err13 = {instancePath:instancePath+"/spec/consumers/" + i0,schemaPath:"#/properties/spec/properties/consumers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema62.properties.spec.properties.consumers.items,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3369,7 +3884,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/spec/consumers/" + i0,schemaPath:"#/properties/spec/properties/consumers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.spec.properties.consumers.items.type,parentSchema:schema57.properties.spec.properties.consumers.items,data:data7};
+const err14 = {instancePath:instancePath+"/spec/consumers/" + i0,schemaPath:"#/properties/spec/properties/consumers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.consumers.items.type,parentSchema:schema62.properties.spec.properties.consumers.items,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3390,7 +3905,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err15 = {instancePath:instancePath+"/spec/consumers",schemaPath:"#/properties/spec/properties/consumers/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema57.properties.spec.properties.consumers,data:data6};
+const err15 = {instancePath:instancePath+"/spec/consumers",schemaPath:"#/properties/spec/properties/consumers/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema62.properties.spec.properties.consumers,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3405,7 +3920,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/spec/consumers",schemaPath:"#/properties/spec/properties/consumers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.spec.properties.consumers.type,parentSchema:schema57.properties.spec.properties.consumers,data:data6};
+const err16 = {instancePath:instancePath+"/spec/consumers",schemaPath:"#/properties/spec/properties/consumers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema62.properties.spec.properties.consumers.type,parentSchema:schema62.properties.spec.properties.consumers,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3419,7 +3934,7 @@ if(data3.connection !== undefined){
 let data8 = data3.connection;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.host === undefined){
-const err17 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema57.properties.spec.properties.connection.required,parentSchema:schema57.properties.spec.properties.connection,data:data8};
+const err17 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema62.properties.spec.properties.connection.required,parentSchema:schema62.properties.spec.properties.connection,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3429,7 +3944,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data8.username === undefined){
-const err18 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/required",keyword:"required",params:{missingProperty: "username"},message:"must have required property '"+"username"+"'",schema:schema57.properties.spec.properties.connection.required,parentSchema:schema57.properties.spec.properties.connection,data:data8};
+const err18 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/required",keyword:"required",params:{missingProperty: "username"},message:"must have required property '"+"username"+"'",schema:schema62.properties.spec.properties.connection.required,parentSchema:schema62.properties.spec.properties.connection,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3440,7 +3955,7 @@ errors++;
 }
 for(const key2 in data8){
 if(!(((((((key2 === "host") || (key2 === "port")) || (key2 === "database")) || (key2 === "username")) || (key2 === "masterSecret")) || (key2 === "strategy")) || (key2 === "tls"))){
-const err19 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema57.properties.spec.properties.connection,data:data8};
+const err19 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema62.properties.spec.properties.connection,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3453,8 +3968,8 @@ errors++;
 if(data8.host !== undefined){
 let data9 = data8.host;
 if(typeof data9 === "string"){
-if(func2(data9) > 253){
-const err20 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema57.properties.spec.properties.connection.properties.host,data:data9};
+if(func3(data9) > 253){
+const err20 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema62.properties.spec.properties.connection.properties.host,data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3463,8 +3978,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(func2(data9) < 1){
-const err21 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.spec.properties.connection.properties.host,data:data9};
+if(func3(data9) < 1){
+const err21 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.spec.properties.connection.properties.host,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3473,8 +3988,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(!pattern30.test(data9)){
-const err22 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]+$"+"\"",schema:"^[A-Za-z0-9._:-]+$",parentSchema:schema57.properties.spec.properties.connection.properties.host,data:data9};
+if(!pattern36.test(data9)){
+const err22 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]+$"+"\"",schema:"^[A-Za-z0-9._:-]+$",parentSchema:schema62.properties.spec.properties.connection.properties.host,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3485,7 +4000,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.spec.properties.connection.properties.host.type,parentSchema:schema57.properties.spec.properties.connection.properties.host,data:data9};
+const err23 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.connection.properties.host.type,parentSchema:schema62.properties.spec.properties.connection.properties.host,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3498,7 +4013,7 @@ errors++;
 if(data8.port !== undefined){
 let data10 = data8.port;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err24 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema57.properties.spec.properties.connection.properties.port.type,parentSchema:schema57.properties.spec.properties.connection.properties.port,data:data10};
+const err24 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.spec.properties.connection.properties.port.type,parentSchema:schema62.properties.spec.properties.connection.properties.port,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3509,7 +4024,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 65535 || isNaN(data10)){
-const err25 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema57.properties.spec.properties.connection.properties.port,data:data10};
+const err25 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema62.properties.spec.properties.connection.properties.port,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3519,7 +4034,7 @@ vErrors.push(err25);
 errors++;
 }
 if(data10 < 1 || isNaN(data10)){
-const err26 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema57.properties.spec.properties.connection.properties.port,data:data10};
+const err26 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema62.properties.spec.properties.connection.properties.port,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3533,8 +4048,8 @@ errors++;
 if(data8.database !== undefined){
 let data11 = data8.database;
 if(typeof data11 === "string"){
-if(func2(data11) > 63){
-const err27 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema57.properties.spec.properties.connection.properties.database,data:data11};
+if(func3(data11) > 63){
+const err27 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema62.properties.spec.properties.connection.properties.database,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3543,8 +4058,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(func2(data11) < 1){
-const err28 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.spec.properties.connection.properties.database,data:data11};
+if(func3(data11) < 1){
+const err28 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.spec.properties.connection.properties.database,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3553,8 +4068,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(!pattern31.test(data11)){
-const err29 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$-]*$",parentSchema:schema57.properties.spec.properties.connection.properties.database,data:data11};
+if(!pattern37.test(data11)){
+const err29 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$-]*$",parentSchema:schema62.properties.spec.properties.connection.properties.database,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3565,7 +4080,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.spec.properties.connection.properties.database.type,parentSchema:schema57.properties.spec.properties.connection.properties.database,data:data11};
+const err30 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.connection.properties.database.type,parentSchema:schema62.properties.spec.properties.connection.properties.database,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3578,8 +4093,8 @@ errors++;
 if(data8.username !== undefined){
 let data12 = data8.username;
 if(typeof data12 === "string"){
-if(!pattern32.test(data12)){
-const err31 = {instancePath:instancePath+"/spec/connection/username",schemaPath:"#/properties/spec/properties/connection/properties/username/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema57.properties.spec.properties.connection.properties.username,data:data12};
+if(!pattern38.test(data12)){
+const err31 = {instancePath:instancePath+"/spec/connection/username",schemaPath:"#/properties/spec/properties/connection/properties/username/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema62.properties.spec.properties.connection.properties.username,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3590,7 +4105,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/spec/connection/username",schemaPath:"#/properties/spec/properties/connection/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.spec.properties.connection.properties.username.type,parentSchema:schema57.properties.spec.properties.connection.properties.username,data:data12};
+const err32 = {instancePath:instancePath+"/spec/connection/username",schemaPath:"#/properties/spec/properties/connection/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.connection.properties.username.type,parentSchema:schema62.properties.spec.properties.connection.properties.username,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3604,7 +4119,7 @@ if(data8.masterSecret !== undefined){
 let data13 = data8.masterSecret;
 if(typeof data13 === "string"){
 if(!pattern4.test(data13)){
-const err33 = {instancePath:instancePath+"/spec/connection/masterSecret",schemaPath:"#/properties/spec/properties/connection/properties/masterSecret/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema57.properties.spec.properties.connection.properties.masterSecret,data:data13};
+const err33 = {instancePath:instancePath+"/spec/connection/masterSecret",schemaPath:"#/properties/spec/properties/connection/properties/masterSecret/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema62.properties.spec.properties.connection.properties.masterSecret,data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3615,7 +4130,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/spec/connection/masterSecret",schemaPath:"#/properties/spec/properties/connection/properties/masterSecret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.spec.properties.connection.properties.masterSecret.type,parentSchema:schema57.properties.spec.properties.connection.properties.masterSecret,data:data13};
+const err34 = {instancePath:instancePath+"/spec/connection/masterSecret",schemaPath:"#/properties/spec/properties/connection/properties/masterSecret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.connection.properties.masterSecret.type,parentSchema:schema62.properties.spec.properties.connection.properties.masterSecret,data:data13};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3628,7 +4143,7 @@ errors++;
 if(data8.strategy !== undefined){
 let data14 = data8.strategy;
 if(!((data14 === "single") || (data14 === "alternating"))){
-const err35 = {instancePath:instancePath+"/spec/connection/strategy",schemaPath:"#/properties/spec/properties/connection/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema57.properties.spec.properties.connection.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema57.properties.spec.properties.connection.properties.strategy.enum,parentSchema:schema57.properties.spec.properties.connection.properties.strategy,data:data14};
+const err35 = {instancePath:instancePath+"/spec/connection/strategy",schemaPath:"#/properties/spec/properties/connection/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema62.properties.spec.properties.connection.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema62.properties.spec.properties.connection.properties.strategy.enum,parentSchema:schema62.properties.spec.properties.connection.properties.strategy,data:data14};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -3641,7 +4156,7 @@ errors++;
 if(data8.tls !== undefined){
 let data15 = data8.tls;
 if(typeof data15 !== "boolean"){
-const err36 = {instancePath:instancePath+"/spec/connection/tls",schemaPath:"#/properties/spec/properties/connection/properties/tls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema57.properties.spec.properties.connection.properties.tls.type,parentSchema:schema57.properties.spec.properties.connection.properties.tls,data:data15};
+const err36 = {instancePath:instancePath+"/spec/connection/tls",schemaPath:"#/properties/spec/properties/connection/properties/tls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema62.properties.spec.properties.connection.properties.tls.type,parentSchema:schema62.properties.spec.properties.connection.properties.tls,data:data15};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -3653,7 +4168,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.properties.spec.properties.connection.type,parentSchema:schema57.properties.spec.properties.connection,data:data8};
+const err37 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.properties.spec.properties.connection.type,parentSchema:schema62.properties.spec.properties.connection,data:data8};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3668,7 +4183,7 @@ let data16 = data3.password;
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key3 in data16){
 if(!((key3 === "length") || (key3 === "exclude"))){
-const err38 = {instancePath:instancePath+"/spec/password",schemaPath:"#/properties/spec/properties/password/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema57.properties.spec.properties.password,data:data16};
+const err38 = {instancePath:instancePath+"/spec/password",schemaPath:"#/properties/spec/properties/password/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema62.properties.spec.properties.password,data:data16};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -3681,7 +4196,7 @@ errors++;
 if(data16.length !== undefined){
 let data17 = data16.length;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err39 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema57.properties.spec.properties.password.properties.length.type,parentSchema:schema57.properties.spec.properties.password.properties.length,data:data17};
+const err39 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.spec.properties.password.properties.length.type,parentSchema:schema62.properties.spec.properties.password.properties.length,data:data17};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -3692,7 +4207,7 @@ errors++;
 }
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 4096 || isNaN(data17)){
-const err40 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096",schema:4096,parentSchema:schema57.properties.spec.properties.password.properties.length,data:data17};
+const err40 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096",schema:4096,parentSchema:schema62.properties.spec.properties.password.properties.length,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -3702,7 +4217,7 @@ vErrors.push(err40);
 errors++;
 }
 if(data17 < 8 || isNaN(data17)){
-const err41 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema57.properties.spec.properties.password.properties.length,data:data17};
+const err41 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema62.properties.spec.properties.password.properties.length,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -3716,8 +4231,8 @@ errors++;
 if(data16.exclude !== undefined){
 let data18 = data16.exclude;
 if(typeof data18 === "string"){
-if(func2(data18) > 256){
-const err42 = {instancePath:instancePath+"/spec/password/exclude",schemaPath:"#/properties/spec/properties/password/properties/exclude/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema57.properties.spec.properties.password.properties.exclude,data:data18};
+if(func3(data18) > 256){
+const err42 = {instancePath:instancePath+"/spec/password/exclude",schemaPath:"#/properties/spec/properties/password/properties/exclude/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema62.properties.spec.properties.password.properties.exclude,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -3728,7 +4243,7 @@ errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/spec/password/exclude",schemaPath:"#/properties/spec/properties/password/properties/exclude/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.spec.properties.password.properties.exclude.type,parentSchema:schema57.properties.spec.properties.password.properties.exclude,data:data18};
+const err43 = {instancePath:instancePath+"/spec/password/exclude",schemaPath:"#/properties/spec/properties/password/properties/exclude/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.password.properties.exclude.type,parentSchema:schema62.properties.spec.properties.password.properties.exclude,data:data18};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -3740,7 +4255,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/spec/password",schemaPath:"#/properties/spec/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.properties.spec.properties.password.type,parentSchema:schema57.properties.spec.properties.password,data:data16};
+const err44 = {instancePath:instancePath+"/spec/password",schemaPath:"#/properties/spec/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.properties.spec.properties.password.type,parentSchema:schema62.properties.spec.properties.password,data:data16};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -3755,7 +4270,7 @@ let data19 = data3.delivery;
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 for(const key4 in data19){
 if(!((key4 === "azureKeyVault") || (key4 === "kubernetes"))){
-const err45 = {instancePath:instancePath+"/spec/delivery",schemaPath:"#/properties/spec/properties/delivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema57.properties.spec.properties.delivery,data:data19};
+const err45 = {instancePath:instancePath+"/spec/delivery",schemaPath:"#/properties/spec/properties/delivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema62.properties.spec.properties.delivery,data:data19};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -3770,7 +4285,7 @@ let data20 = data19.azureKeyVault;
 if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 for(const key5 in data20){
 if(!((key5 === "name") || (key5 === "contentType"))){
-const err46 = {instancePath:instancePath+"/spec/delivery/azureKeyVault",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data20};
+const err46 = {instancePath:instancePath+"/spec/delivery/azureKeyVault",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data:data20};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -3783,8 +4298,8 @@ errors++;
 if(data20.name !== undefined){
 let data21 = data20.name;
 if(typeof data21 === "string"){
-if(!pattern34.test(data21)){
-const err47 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/name",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/name/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{1,127}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{1,127}$"+"\"",schema:"^[0-9A-Za-z-]{1,127}$",parentSchema:schema62.properties.name,data:data21};
+if(!pattern40.test(data21)){
+const err47 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/name",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/name/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{1,127}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{1,127}$"+"\"",schema:"^[0-9A-Za-z-]{1,127}$",parentSchema:schema67.properties.name,data:data21};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -3795,7 +4310,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/name",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.name.type,parentSchema:schema62.properties.name,data:data21};
+const err48 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/name",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.name.type,parentSchema:schema67.properties.name,data:data21};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -3808,8 +4323,8 @@ errors++;
 if(data20.contentType !== undefined){
 let data22 = data20.contentType;
 if(typeof data22 === "string"){
-if(func2(data22) > 255){
-const err49 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema62.properties.contentType,data:data22};
+if(func3(data22) > 255){
+const err49 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema67.properties.contentType,data:data22};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -3818,8 +4333,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(func2(data22) < 1){
-const err50 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.contentType,data:data22};
+if(func3(data22) < 1){
+const err50 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.contentType,data:data22};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -3830,7 +4345,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.contentType.type,parentSchema:schema62.properties.contentType,data:data22};
+const err51 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.contentType.type,parentSchema:schema67.properties.contentType,data:data22};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -3842,7 +4357,7 @@ errors++;
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/spec/delivery/azureKeyVault",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data20};
+const err52 = {instancePath:instancePath+"/spec/delivery/azureKeyVault",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data:data20};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -3853,14 +4368,14 @@ errors++;
 }
 }
 if(data19.kubernetes !== undefined){
-if(!(validate42(data19.kubernetes, {instancePath:instancePath+"/spec/delivery/kubernetes",parentData:data19,parentDataProperty:"kubernetes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate47(data19.kubernetes, {instancePath:instancePath+"/spec/delivery/kubernetes",parentData:data19,parentDataProperty:"kubernetes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/spec/delivery",schemaPath:"#/properties/spec/properties/delivery/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.properties.spec.properties.delivery.type,parentSchema:schema57.properties.spec.properties.delivery,data:data19};
+const err53 = {instancePath:instancePath+"/spec/delivery",schemaPath:"#/properties/spec/properties/delivery/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.properties.spec.properties.delivery.type,parentSchema:schema62.properties.spec.properties.delivery,data:data19};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -3872,7 +4387,7 @@ errors++;
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.properties.spec.type,parentSchema:schema57.properties.spec,data:data3};
+const err54 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.properties.spec.type,parentSchema:schema62.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -3884,7 +4399,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
+const err55 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -3893,20 +4408,20 @@ vErrors.push(err55);
 }
 errors++;
 }
-validate39.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
-validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Service = validate44;
-const schema65 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/service.schema.json","title":"Service","description":"A workload of a tenant that consumes secrets and is reloaded when they rotate.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Service"},"metadata":{"$ref":"common.schema.json#/$defs/tenantMetadata"},"spec":{"description":"Where the service runs and how it is reloaded after a secret it consumes rotates.","type":"object","additionalProperties":false,"required":["runtime"],"properties":{"runtime":{"description":"Where the service runs, which decides how it is reloaded after a rotation: ecs, lambda, kubernetes or ec2.","enum":["ecs","lambda","kubernetes","ec2"]},"kubernetes":{"$ref":"kubernetes.defs.schema.json#/$defs/serviceKubernetes"},"reload":{"description":"How to make the service pick up a rotated secret. Give the block that matches spec.runtime. Without it, the service is not reloaded and must read the secret again by itself.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"ecs":{"description":"Force a new deployment of an ECS service (UpdateService forceNewDeployment), then wait until it is stable.","type":"object","additionalProperties":false,"required":["cluster","service"],"properties":{"cluster":{"description":"The ECS cluster's name or ARN.","type":"string","minLength":1,"maxLength":2048},"service":{"description":"The ECS service's name or ARN.","type":"string","minLength":1,"maxLength":2048}}},"lambda":{"description":"Set the function's VAULTPILOT_SECRET_VERSION environment variable to the new version id, which starts fresh execution environments.","type":"object","additionalProperties":false,"required":["function"],"properties":{"function":{"description":"The Lambda function's name or ARN.","type":"string","minLength":1,"maxLength":2048},"healthCheck":{"description":"After the update, invoke the function with {\"vaultpilot\":\"health-check\"} and require it to succeed. Default: false.","type":"boolean"}}},"kubernetes":{"description":"Restart a Deployment by setting a pod-template annotation to a hash of the new version id, then wait for its ready replicas.","type":"object","additionalProperties":false,"required":["namespace","deployment"],"properties":{"namespace":{"description":"The Kubernetes namespace.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},"deployment":{"description":"The Deployment's name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},"cluster":{"description":"The EKS cluster's name. The rotation Lambda needs it to reload the deployment: it reaches the cluster through eks:DescribeCluster and an IAM token, and the Pulumi program grants its role eks:DescribeCluster on this cluster and an access entry for the namespace. vaultpilot rotate ignores it and uses the kubeconfig's current context.","type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"}}},"ec2":{"description":"Run an SSM document on the instances with the given tags to restart the application (SendCommand), then wait for it to succeed.","type":"object","additionalProperties":false,"required":["instanceTags","document"],"properties":{"instanceTags":{"description":"Tags that select the instances, all of which must match.","type":"object","minProperties":1,"maxProperties":5,"propertyNames":{"description":"A tag key.","type":"string","minLength":1,"maxLength":128},"additionalProperties":{"description":"The tag's value.","type":"string","minLength":1,"maxLength":256}},"document":{"description":"The SSM document to run, such as AWS-RunShellScript or a document of your own.","type":"string","pattern":"^[a-zA-Z0-9_.:/-]{3,128}$"},"parameters":{"description":"The document's parameters, such as {commands: [\"systemctl restart app\"]}.","type":"object","additionalProperties":{"description":"A parameter's values.","type":"array","items":{"description":"One value.","type":"string"}}}}}}},"azure":{"$ref":"azure.defs.schema.json#/$defs/serviceAzure"}}}}};
-const schema70 = {"description":"How a service with runtime kubernetes runs: its ServiceAccount, created in the tenant's namespace on every cluster its secrets are delivered to and annotated with its IAM role (IRSA).","type":"object","additionalProperties":false,"properties":{"serviceAccount":{"description":"The ServiceAccount's name. Default: the service's name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"}}};
-const schema71 = {"description":"The service's identity in Microsoft Entra; it gets Key Vault Secrets User on each Azure-delivered secret it consumes.","type":"object","additionalProperties":false,"required":["principalId"],"properties":{"principalId":{"description":"The object id (a GUID) of the service's managed identity or service principal.","type":"string","minLength":1,"maxLength":64},"principalType":{"description":"What the principal is. Default: ServicePrincipal (managed identities are service principals).","enum":["ServicePrincipal","User","Group"]}}};
+export const Service = validate49;
+const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/service.schema.json","title":"Service","description":"A workload of a tenant that consumes secrets and is reloaded when they rotate.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Service"},"metadata":{"$ref":"common.schema.json#/$defs/tenantMetadata"},"spec":{"description":"Where the service runs and how it is reloaded after a secret it consumes rotates.","type":"object","additionalProperties":false,"required":["runtime"],"properties":{"runtime":{"description":"Where the service runs, which decides how it is reloaded after a rotation: ecs, lambda, kubernetes or ec2.","enum":["ecs","lambda","kubernetes","ec2"]},"kubernetes":{"$ref":"kubernetes.defs.schema.json#/$defs/serviceKubernetes"},"reload":{"description":"How to make the service pick up a rotated secret. Give the block that matches spec.runtime. Without it, the service is not reloaded and must read the secret again by itself.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"ecs":{"description":"Force a new deployment of an ECS service (UpdateService forceNewDeployment), then wait until it is stable.","type":"object","additionalProperties":false,"required":["cluster","service"],"properties":{"cluster":{"description":"The ECS cluster's name or ARN.","type":"string","minLength":1,"maxLength":2048},"service":{"description":"The ECS service's name or ARN.","type":"string","minLength":1,"maxLength":2048}}},"lambda":{"description":"Set the function's VAULTPILOT_SECRET_VERSION environment variable to the new version id, which starts fresh execution environments.","type":"object","additionalProperties":false,"required":["function"],"properties":{"function":{"description":"The Lambda function's name or ARN.","type":"string","minLength":1,"maxLength":2048},"healthCheck":{"description":"After the update, invoke the function with {\"vaultpilot\":\"health-check\"} and require it to succeed. Default: false.","type":"boolean"}}},"kubernetes":{"description":"Restart a Deployment by setting a pod-template annotation to a hash of the new version id, then wait for its ready replicas.","type":"object","additionalProperties":false,"required":["namespace","deployment"],"properties":{"namespace":{"description":"The Kubernetes namespace.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},"deployment":{"description":"The Deployment's name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},"cluster":{"description":"The EKS cluster's name. The rotation Lambda needs it to reload the deployment: it reaches the cluster through eks:DescribeCluster and an IAM token, and the Pulumi program grants its role eks:DescribeCluster on this cluster and an access entry for the namespace. vaultpilot rotate ignores it and uses the kubeconfig's current context.","type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"}}},"ec2":{"description":"Run an SSM document on the instances with the given tags to restart the application (SendCommand), then wait for it to succeed.","type":"object","additionalProperties":false,"required":["instanceTags","document"],"properties":{"instanceTags":{"description":"Tags that select the instances, all of which must match.","type":"object","minProperties":1,"maxProperties":5,"propertyNames":{"description":"A tag key.","type":"string","minLength":1,"maxLength":128},"additionalProperties":{"description":"The tag's value.","type":"string","minLength":1,"maxLength":256}},"document":{"description":"The SSM document to run, such as AWS-RunShellScript or a document of your own.","type":"string","pattern":"^[a-zA-Z0-9_.:/-]{3,128}$"},"parameters":{"description":"The document's parameters, such as {commands: [\"systemctl restart app\"]}.","type":"object","additionalProperties":{"description":"A parameter's values.","type":"array","items":{"description":"One value.","type":"string"}}}}}}},"azure":{"$ref":"azure.defs.schema.json#/$defs/serviceAzure"}}}}};
+const schema75 = {"description":"How a service with runtime kubernetes runs: its ServiceAccount, created in the tenant's namespace on every cluster its secrets are delivered to and annotated with its IAM role (IRSA).","type":"object","additionalProperties":false,"properties":{"serviceAccount":{"description":"The ServiceAccount's name. Default: the service's name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"}}};
+const schema76 = {"description":"The service's identity in Microsoft Entra; it gets Key Vault Secrets User on each Azure-delivered secret it consumes.","type":"object","additionalProperties":false,"required":["principalId"],"properties":{"principalId":{"description":"The object id (a GUID) of the service's managed identity or service principal.","type":"string","minLength":1,"maxLength":64},"principalType":{"description":"What the principal is. Default: ServicePrincipal (managed identities are service principals).","enum":["ServicePrincipal","User","Group"]}}};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate45.evaluated;
+const evaluated0 = validate50.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3915,7 +4430,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema59.required,parentSchema:schema59,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3925,7 +4440,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.tenant === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema59.required,parentSchema:schema59,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3936,7 +4451,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "tenant"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3975,7 +4490,7 @@ if(data.tenant !== undefined){
 let data1 = data.tenant;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema61,data:data1};
+const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema66,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3986,7 +4501,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.type,parentSchema:schema61,data:data1};
+const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.type,parentSchema:schema66,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3998,7 +4513,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4007,18 +4522,18 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate45.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
-validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern45 = new RegExp("^[a-zA-Z0-9_.:/-]{3,128}$", "u");
+const pattern51 = new RegExp("^[a-zA-Z0-9_.:/-]{3,128}$", "u");
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://vaultpilot.dev/schemas/v1/service.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate44.evaluated;
+const evaluated0 = validate49.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4027,7 +4542,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema70.required,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4037,7 +4552,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema70.required,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4047,7 +4562,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema70.required,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4057,7 +4572,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema70.required,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4068,7 +4583,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4094,7 +4609,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("Service" !== data1){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Service"},message:"must be equal to constant",schema:"Service",parentSchema:schema65.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Service"},message:"must be equal to constant",schema:"Service",parentSchema:schema70.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4105,8 +4620,8 @@ errors++;
 }
 }
 if(data.metadata !== undefined){
-if(!(validate45(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+if(!(validate50(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 }
@@ -4114,7 +4629,7 @@ if(data.spec !== undefined){
 let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.runtime === undefined){
-const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "runtime"},message:"must have required property '"+"runtime"+"'",schema:schema65.properties.spec.required,parentSchema:schema65.properties.spec,data:data3};
+const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "runtime"},message:"must have required property '"+"runtime"+"'",schema:schema70.properties.spec.required,parentSchema:schema70.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4125,7 +4640,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!((((key1 === "runtime") || (key1 === "kubernetes")) || (key1 === "reload")) || (key1 === "azure"))){
-const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema65.properties.spec,data:data3};
+const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema70.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4138,7 +4653,7 @@ errors++;
 if(data3.runtime !== undefined){
 let data4 = data3.runtime;
 if(!((((data4 === "ecs") || (data4 === "lambda")) || (data4 === "kubernetes")) || (data4 === "ec2"))){
-const err9 = {instancePath:instancePath+"/spec/runtime",schemaPath:"#/properties/spec/properties/runtime/enum",keyword:"enum",params:{allowedValues: schema65.properties.spec.properties.runtime.enum},message:"must be equal to one of the allowed values",schema:schema65.properties.spec.properties.runtime.enum,parentSchema:schema65.properties.spec.properties.runtime,data:data4};
+const err9 = {instancePath:instancePath+"/spec/runtime",schemaPath:"#/properties/spec/properties/runtime/enum",keyword:"enum",params:{allowedValues: schema70.properties.spec.properties.runtime.enum},message:"must be equal to one of the allowed values",schema:schema70.properties.spec.properties.runtime.enum,parentSchema:schema70.properties.spec.properties.runtime,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4153,7 +4668,7 @@ let data5 = data3.kubernetes;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key2 in data5){
 if(!(key2 === "serviceAccount")){
-const err10 = {instancePath:instancePath+"/spec/kubernetes",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data:data5};
+const err10 = {instancePath:instancePath+"/spec/kubernetes",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema75,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4166,8 +4681,8 @@ errors++;
 if(data5.serviceAccount !== undefined){
 let data6 = data5.serviceAccount;
 if(typeof data6 === "string"){
-if(!pattern35.test(data6)){
-const err11 = {instancePath:instancePath+"/spec/kubernetes/serviceAccount",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/properties/serviceAccount/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema70.properties.serviceAccount,data:data6};
+if(!pattern41.test(data6)){
+const err11 = {instancePath:instancePath+"/spec/kubernetes/serviceAccount",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/properties/serviceAccount/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema75.properties.serviceAccount,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4178,7 +4693,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec/kubernetes/serviceAccount",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/properties/serviceAccount/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.serviceAccount.type,parentSchema:schema70.properties.serviceAccount,data:data6};
+const err12 = {instancePath:instancePath+"/spec/kubernetes/serviceAccount",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/properties/serviceAccount/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.serviceAccount.type,parentSchema:schema75.properties.serviceAccount,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4190,7 +4705,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/spec/kubernetes",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data:data5};
+const err13 = {instancePath:instancePath+"/spec/kubernetes",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema75.type,parentSchema:schema75,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4204,7 +4719,7 @@ if(data3.reload !== undefined){
 let data7 = data3.reload;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(Object.keys(data7).length > 1){
-const err14 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema65.properties.spec.properties.reload,data:data7};
+const err14 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema70.properties.spec.properties.reload,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4214,7 +4729,7 @@ vErrors.push(err14);
 errors++;
 }
 if(Object.keys(data7).length < 1){
-const err15 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema65.properties.spec.properties.reload,data:data7};
+const err15 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema70.properties.spec.properties.reload,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4225,7 +4740,7 @@ errors++;
 }
 for(const key3 in data7){
 if(!((((key3 === "ecs") || (key3 === "lambda")) || (key3 === "kubernetes")) || (key3 === "ec2"))){
-const err16 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema65.properties.spec.properties.reload,data:data7};
+const err16 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema70.properties.spec.properties.reload,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4239,7 +4754,7 @@ if(data7.ecs !== undefined){
 let data8 = data7.ecs;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.cluster === undefined){
-const err17 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema65.properties.spec.properties.reload.properties.ecs.required,parentSchema:schema65.properties.spec.properties.reload.properties.ecs,data:data8};
+const err17 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema70.properties.spec.properties.reload.properties.ecs.required,parentSchema:schema70.properties.spec.properties.reload.properties.ecs,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4249,7 +4764,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data8.service === undefined){
-const err18 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema65.properties.spec.properties.reload.properties.ecs.required,parentSchema:schema65.properties.spec.properties.reload.properties.ecs,data:data8};
+const err18 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema70.properties.spec.properties.reload.properties.ecs.required,parentSchema:schema70.properties.spec.properties.reload.properties.ecs,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4260,7 +4775,7 @@ errors++;
 }
 for(const key4 in data8){
 if(!((key4 === "cluster") || (key4 === "service"))){
-const err19 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema65.properties.spec.properties.reload.properties.ecs,data:data8};
+const err19 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema70.properties.spec.properties.reload.properties.ecs,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4273,8 +4788,8 @@ errors++;
 if(data8.cluster !== undefined){
 let data9 = data8.cluster;
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
-const err20 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema65.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data9};
+if(func3(data9) > 2048){
+const err20 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema70.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4283,8 +4798,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(func2(data9) < 1){
-const err21 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema65.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data9};
+if(func3(data9) < 1){
+const err21 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4295,7 +4810,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.reload.properties.ecs.properties.cluster.type,parentSchema:schema65.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data9};
+const err22 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.ecs.properties.cluster.type,parentSchema:schema70.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4308,8 +4823,8 @@ errors++;
 if(data8.service !== undefined){
 let data10 = data8.service;
 if(typeof data10 === "string"){
-if(func2(data10) > 2048){
-const err23 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema65.properties.spec.properties.reload.properties.ecs.properties.service,data:data10};
+if(func3(data10) > 2048){
+const err23 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema70.properties.spec.properties.reload.properties.ecs.properties.service,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4318,8 +4833,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(func2(data10) < 1){
-const err24 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema65.properties.spec.properties.reload.properties.ecs.properties.service,data:data10};
+if(func3(data10) < 1){
+const err24 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.spec.properties.reload.properties.ecs.properties.service,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4330,7 +4845,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.reload.properties.ecs.properties.service.type,parentSchema:schema65.properties.spec.properties.reload.properties.ecs.properties.service,data:data10};
+const err25 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.ecs.properties.service.type,parentSchema:schema70.properties.spec.properties.reload.properties.ecs.properties.service,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4342,7 +4857,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.spec.properties.reload.properties.ecs.type,parentSchema:schema65.properties.spec.properties.reload.properties.ecs,data:data8};
+const err26 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.properties.ecs.type,parentSchema:schema70.properties.spec.properties.reload.properties.ecs,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4356,7 +4871,7 @@ if(data7.lambda !== undefined){
 let data11 = data7.lambda;
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.function === undefined){
-const err27 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/required",keyword:"required",params:{missingProperty: "function"},message:"must have required property '"+"function"+"'",schema:schema65.properties.spec.properties.reload.properties.lambda.required,parentSchema:schema65.properties.spec.properties.reload.properties.lambda,data:data11};
+const err27 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/required",keyword:"required",params:{missingProperty: "function"},message:"must have required property '"+"function"+"'",schema:schema70.properties.spec.properties.reload.properties.lambda.required,parentSchema:schema70.properties.spec.properties.reload.properties.lambda,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4367,7 +4882,7 @@ errors++;
 }
 for(const key5 in data11){
 if(!((key5 === "function") || (key5 === "healthCheck"))){
-const err28 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema65.properties.spec.properties.reload.properties.lambda,data:data11};
+const err28 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema70.properties.spec.properties.reload.properties.lambda,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4380,8 +4895,8 @@ errors++;
 if(data11.function !== undefined){
 let data12 = data11.function;
 if(typeof data12 === "string"){
-if(func2(data12) > 2048){
-const err29 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema65.properties.spec.properties.reload.properties.lambda.properties.function,data:data12};
+if(func3(data12) > 2048){
+const err29 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema70.properties.spec.properties.reload.properties.lambda.properties.function,data:data12};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4390,8 +4905,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(func2(data12) < 1){
-const err30 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema65.properties.spec.properties.reload.properties.lambda.properties.function,data:data12};
+if(func3(data12) < 1){
+const err30 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.spec.properties.reload.properties.lambda.properties.function,data:data12};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4402,7 +4917,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.reload.properties.lambda.properties.function.type,parentSchema:schema65.properties.spec.properties.reload.properties.lambda.properties.function,data:data12};
+const err31 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.lambda.properties.function.type,parentSchema:schema70.properties.spec.properties.reload.properties.lambda.properties.function,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4415,7 +4930,7 @@ errors++;
 if(data11.healthCheck !== undefined){
 let data13 = data11.healthCheck;
 if(typeof data13 !== "boolean"){
-const err32 = {instancePath:instancePath+"/spec/reload/lambda/healthCheck",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/healthCheck/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema65.properties.spec.properties.reload.properties.lambda.properties.healthCheck.type,parentSchema:schema65.properties.spec.properties.reload.properties.lambda.properties.healthCheck,data:data13};
+const err32 = {instancePath:instancePath+"/spec/reload/lambda/healthCheck",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/healthCheck/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema70.properties.spec.properties.reload.properties.lambda.properties.healthCheck.type,parentSchema:schema70.properties.spec.properties.reload.properties.lambda.properties.healthCheck,data:data13};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4427,7 +4942,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.spec.properties.reload.properties.lambda.type,parentSchema:schema65.properties.spec.properties.reload.properties.lambda,data:data11};
+const err33 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.properties.lambda.type,parentSchema:schema70.properties.spec.properties.reload.properties.lambda,data:data11};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4441,7 +4956,7 @@ if(data7.kubernetes !== undefined){
 let data14 = data7.kubernetes;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if(data14.namespace === undefined){
-const err34 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema65.properties.spec.properties.reload.properties.kubernetes.required,parentSchema:schema65.properties.spec.properties.reload.properties.kubernetes,data:data14};
+const err34 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema70.properties.spec.properties.reload.properties.kubernetes.required,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes,data:data14};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4451,7 +4966,7 @@ vErrors.push(err34);
 errors++;
 }
 if(data14.deployment === undefined){
-const err35 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/required",keyword:"required",params:{missingProperty: "deployment"},message:"must have required property '"+"deployment"+"'",schema:schema65.properties.spec.properties.reload.properties.kubernetes.required,parentSchema:schema65.properties.spec.properties.reload.properties.kubernetes,data:data14};
+const err35 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/required",keyword:"required",params:{missingProperty: "deployment"},message:"must have required property '"+"deployment"+"'",schema:schema70.properties.spec.properties.reload.properties.kubernetes.required,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes,data:data14};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4462,7 +4977,7 @@ errors++;
 }
 for(const key6 in data14){
 if(!(((key6 === "namespace") || (key6 === "deployment")) || (key6 === "cluster"))){
-const err36 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema65.properties.spec.properties.reload.properties.kubernetes,data:data14};
+const err36 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4476,7 +4991,7 @@ if(data14.namespace !== undefined){
 let data15 = data14.namespace;
 if(typeof data15 === "string"){
 if(!pattern11.test(data15)){
-const err37 = {instancePath:instancePath+"/spec/reload/kubernetes/namespace",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema65.properties.spec.properties.reload.properties.kubernetes.properties.namespace,data:data15};
+const err37 = {instancePath:instancePath+"/spec/reload/kubernetes/namespace",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.namespace,data:data15};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4487,7 +5002,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/spec/reload/kubernetes/namespace",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.reload.properties.kubernetes.properties.namespace.type,parentSchema:schema65.properties.spec.properties.reload.properties.kubernetes.properties.namespace,data:data15};
+const err38 = {instancePath:instancePath+"/spec/reload/kubernetes/namespace",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.namespace.type,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.namespace,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -4500,8 +5015,8 @@ errors++;
 if(data14.deployment !== undefined){
 let data16 = data14.deployment;
 if(typeof data16 === "string"){
-if(!pattern35.test(data16)){
-const err39 = {instancePath:instancePath+"/spec/reload/kubernetes/deployment",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/deployment/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema65.properties.spec.properties.reload.properties.kubernetes.properties.deployment,data:data16};
+if(!pattern41.test(data16)){
+const err39 = {instancePath:instancePath+"/spec/reload/kubernetes/deployment",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/deployment/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.deployment,data:data16};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4512,7 +5027,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/spec/reload/kubernetes/deployment",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/deployment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.reload.properties.kubernetes.properties.deployment.type,parentSchema:schema65.properties.spec.properties.reload.properties.kubernetes.properties.deployment,data:data16};
+const err40 = {instancePath:instancePath+"/spec/reload/kubernetes/deployment",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/deployment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.deployment.type,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.deployment,data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -4526,7 +5041,7 @@ if(data14.cluster !== undefined){
 let data17 = data14.cluster;
 if(typeof data17 === "string"){
 if(!pattern12.test(data17)){
-const err41 = {instancePath:instancePath+"/spec/reload/kubernetes/cluster",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/cluster/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"},message:"must match pattern \""+"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"+"\"",schema:"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$",parentSchema:schema65.properties.spec.properties.reload.properties.kubernetes.properties.cluster,data:data17};
+const err41 = {instancePath:instancePath+"/spec/reload/kubernetes/cluster",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/cluster/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"},message:"must match pattern \""+"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"+"\"",schema:"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$",parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.cluster,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -4537,7 +5052,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/spec/reload/kubernetes/cluster",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.reload.properties.kubernetes.properties.cluster.type,parentSchema:schema65.properties.spec.properties.reload.properties.kubernetes.properties.cluster,data:data17};
+const err42 = {instancePath:instancePath+"/spec/reload/kubernetes/cluster",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.cluster.type,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.cluster,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -4549,7 +5064,7 @@ errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.spec.properties.reload.properties.kubernetes.type,parentSchema:schema65.properties.spec.properties.reload.properties.kubernetes,data:data14};
+const err43 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.properties.kubernetes.type,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes,data:data14};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -4563,7 +5078,7 @@ if(data7.ec2 !== undefined){
 let data18 = data7.ec2;
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.instanceTags === undefined){
-const err44 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/required",keyword:"required",params:{missingProperty: "instanceTags"},message:"must have required property '"+"instanceTags"+"'",schema:schema65.properties.spec.properties.reload.properties.ec2.required,parentSchema:schema65.properties.spec.properties.reload.properties.ec2,data:data18};
+const err44 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/required",keyword:"required",params:{missingProperty: "instanceTags"},message:"must have required property '"+"instanceTags"+"'",schema:schema70.properties.spec.properties.reload.properties.ec2.required,parentSchema:schema70.properties.spec.properties.reload.properties.ec2,data:data18};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -4573,7 +5088,7 @@ vErrors.push(err44);
 errors++;
 }
 if(data18.document === undefined){
-const err45 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/required",keyword:"required",params:{missingProperty: "document"},message:"must have required property '"+"document"+"'",schema:schema65.properties.spec.properties.reload.properties.ec2.required,parentSchema:schema65.properties.spec.properties.reload.properties.ec2,data:data18};
+const err45 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/required",keyword:"required",params:{missingProperty: "document"},message:"must have required property '"+"document"+"'",schema:schema70.properties.spec.properties.reload.properties.ec2.required,parentSchema:schema70.properties.spec.properties.reload.properties.ec2,data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -4584,7 +5099,7 @@ errors++;
 }
 for(const key7 in data18){
 if(!(((key7 === "instanceTags") || (key7 === "document")) || (key7 === "parameters"))){
-const err46 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema65.properties.spec.properties.reload.properties.ec2,data:data18};
+const err46 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema70.properties.spec.properties.reload.properties.ec2,data:data18};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -4598,7 +5113,7 @@ if(data18.instanceTags !== undefined){
 let data19 = data18.instanceTags;
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 if(Object.keys(data19).length > 5){
-const err47 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/maxProperties",keyword:"maxProperties",params:{limit: 5},message:"must NOT have more than 5 properties",schema:5,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
+const err47 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/maxProperties",keyword:"maxProperties",params:{limit: 5},message:"must NOT have more than 5 properties",schema:5,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -4608,7 +5123,7 @@ vErrors.push(err47);
 errors++;
 }
 if(Object.keys(data19).length < 1){
-const err48 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
+const err48 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -4620,8 +5135,8 @@ errors++;
 for(const key8 in data19){
 const _errs47 = errors;
 if(typeof key8 === "string"){
-if(func2(key8) > 128){
-const err49 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key8,propertyName:key8};
+if(func3(key8) > 128){
+const err49 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -4630,8 +5145,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(func2(key8) < 1){
-const err50 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key8,propertyName:key8};
+if(func3(key8) < 1){
+const err50 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -4642,7 +5157,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames.type,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key8,propertyName:key8};
+const err51 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -4653,7 +5168,7 @@ errors++;
 }
 var valid10 = _errs47 === errors;
 if(!valid10){
-const err52 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid",schema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
+const err52 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -4666,8 +5181,8 @@ errors++;
 for(const key9 in data19){
 let data20 = data19[key9];
 if(typeof data20 === "string"){
-if(func2(data20) > 256){
-const err53 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data20};
+if(func3(data20) > 256){
+const err53 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data20};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -4676,8 +5191,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(func2(data20) < 1){
-const err54 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data20};
+if(func3(data20) < 1){
+const err54 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data20};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -4688,7 +5203,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties.type,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data20};
+const err55 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data20};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -4700,7 +5215,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags.type,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
+const err56 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -4713,8 +5228,8 @@ errors++;
 if(data18.document !== undefined){
 let data21 = data18.document;
 if(typeof data21 === "string"){
-if(!pattern45.test(data21)){
-const err57 = {instancePath:instancePath+"/spec/reload/ec2/document",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/document/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.:/-]{3,128}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.:/-]{3,128}$"+"\"",schema:"^[a-zA-Z0-9_.:/-]{3,128}$",parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.document,data:data21};
+if(!pattern51.test(data21)){
+const err57 = {instancePath:instancePath+"/spec/reload/ec2/document",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/document/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.:/-]{3,128}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.:/-]{3,128}$"+"\"",schema:"^[a-zA-Z0-9_.:/-]{3,128}$",parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.document,data:data21};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -4725,7 +5240,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/spec/reload/ec2/document",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/document/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.reload.properties.ec2.properties.document.type,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.document,data:data21};
+const err58 = {instancePath:instancePath+"/spec/reload/ec2/document",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/document/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.document.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.document,data:data21};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -4745,7 +5260,7 @@ const len0 = data23.length;
 for(let i0=0; i0<len0; i0++){
 let data24 = data23[i0];
 if(typeof data24 !== "string"){
-const err59 = {instancePath:instancePath+"/spec/reload/ec2/parameters/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.items.type,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.items,data:data24};
+const err59 = {instancePath:instancePath+"/spec/reload/ec2/parameters/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.items.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.items,data:data24};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -4757,7 +5272,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/spec/reload/ec2/parameters/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema65.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.type,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties,data:data23};
+const err60 = {instancePath:instancePath+"/spec/reload/ec2/parameters/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties,data:data23};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -4769,7 +5284,7 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/spec/reload/ec2/parameters",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.spec.properties.reload.properties.ec2.properties.parameters.type,parentSchema:schema65.properties.spec.properties.reload.properties.ec2.properties.parameters,data:data22};
+const err61 = {instancePath:instancePath+"/spec/reload/ec2/parameters",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.parameters.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.parameters,data:data22};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -4781,7 +5296,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.spec.properties.reload.properties.ec2.type,parentSchema:schema65.properties.spec.properties.reload.properties.ec2,data:data18};
+const err62 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.properties.ec2.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2,data:data18};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -4793,7 +5308,7 @@ errors++;
 }
 }
 else {
-const err63 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.spec.properties.reload.type,parentSchema:schema65.properties.spec.properties.reload,data:data7};
+const err63 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.type,parentSchema:schema70.properties.spec.properties.reload,data:data7};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -4807,7 +5322,7 @@ if(data3.azure !== undefined){
 let data25 = data3.azure;
 if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 if(data25.principalId === undefined){
-const err64 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/required",keyword:"required",params:{missingProperty: "principalId"},message:"must have required property '"+"principalId"+"'",schema:schema71.required,parentSchema:schema71,data:data25};
+const err64 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/required",keyword:"required",params:{missingProperty: "principalId"},message:"must have required property '"+"principalId"+"'",schema:schema76.required,parentSchema:schema76,data:data25};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -4818,7 +5333,7 @@ errors++;
 }
 for(const key11 in data25){
 if(!((key11 === "principalId") || (key11 === "principalType"))){
-const err65 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema71,data:data25};
+const err65 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema76,data:data25};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -4831,8 +5346,8 @@ errors++;
 if(data25.principalId !== undefined){
 let data26 = data25.principalId;
 if(typeof data26 === "string"){
-if(func2(data26) > 64){
-const err66 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema71.properties.principalId,data:data26};
+if(func3(data26) > 64){
+const err66 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema76.properties.principalId,data:data26};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -4841,8 +5356,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(func2(data26) < 1){
-const err67 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema71.properties.principalId,data:data26};
+if(func3(data26) < 1){
+const err67 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema76.properties.principalId,data:data26};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -4853,7 +5368,7 @@ errors++;
 }
 }
 else {
-const err68 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.principalId.type,parentSchema:schema71.properties.principalId,data:data26};
+const err68 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.principalId.type,parentSchema:schema76.properties.principalId,data:data26};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -4866,7 +5381,7 @@ errors++;
 if(data25.principalType !== undefined){
 let data27 = data25.principalType;
 if(!(((data27 === "ServicePrincipal") || (data27 === "User")) || (data27 === "Group"))){
-const err69 = {instancePath:instancePath+"/spec/azure/principalType",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalType/enum",keyword:"enum",params:{allowedValues: schema71.properties.principalType.enum},message:"must be equal to one of the allowed values",schema:schema71.properties.principalType.enum,parentSchema:schema71.properties.principalType,data:data27};
+const err69 = {instancePath:instancePath+"/spec/azure/principalType",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalType/enum",keyword:"enum",params:{allowedValues: schema76.properties.principalType.enum},message:"must be equal to one of the allowed values",schema:schema76.properties.principalType.enum,parentSchema:schema76.properties.principalType,data:data27};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -4878,7 +5393,7 @@ errors++;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data:data25};
+const err70 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data:data25};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -4890,7 +5405,7 @@ errors++;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.spec.type,parentSchema:schema65.properties.spec,data:data3};
+const err71 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.type,parentSchema:schema70.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -4902,7 +5417,7 @@ errors++;
 }
 }
 else {
-const err72 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
+const err72 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -4911,8 +5426,8 @@ vErrors.push(err72);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

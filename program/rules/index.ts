@@ -31,4 +31,7 @@ export { unknownKind } from "./unknown-kind.js";
 export { unknownSchedule } from "./unknown-schedule.js";
 export { unknownTenant } from "./unknown-tenant.js";
 export { unusedSchedule } from "./unused-schedule.js";
+export { vaultStoreAddress } from "./vault-store-address.js";
+export { vaultStoreAuth } from "./vault-store-auth.js";
+export { vaultStoreFields } from "./vault-store-fields.js";
 export type { DocumentRule, PolicyRule } from "./rule.js";

@@ -155,6 +155,7 @@ describe("program/documents.ts against schemas/", () => {
       "spec.notifications: only in the type",
       "spec.plan: optional in the schema, not in the type",
       "spec.plan: schema allows free, the type business|enterprise|free|pro",
+      "spec.store: only in the type",
     ]);
   });
 });

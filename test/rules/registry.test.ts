@@ -52,6 +52,9 @@ describe("the rule registry", () => {
       "delivery-propagation error",
       "single-user-delivery warning",
       "notification-route error",
+      "vault-store-address error",
+      "vault-store-auth error",
+      "vault-store-fields error",
     ]);
   });
 
