@@ -1,4 +1,5 @@
 import { secretName } from "../cloud/aws/naming.js";
+import { keyVaultUrl } from "./azure.js";
 import type { DatabaseStrategy, SecretType } from "./documents.js";
 import type { Secret, ServiceReload } from "./model.js";
 import type { TenantNotifications } from "./notifications.js";
@@ -46,7 +47,35 @@ export interface SecretRotationConfig {
    * @default - none: only the SNS alert
    */
   readonly notifications?: TenantNotifications;
+  /** Copy each new version to the tenant's Azure Key Vault. @default - no copy */
+  readonly azureKeyVault?: KeyVaultDeliveryConfig;
 }
+
+/** Where and how the rotation copies a secret into Azure Key Vault (spec.delivery.azureKeyVault). */
+export interface KeyVaultDeliveryConfig {
+  /** https://<vault>.vault.azure.net */
+  readonly vaultUrl: string;
+  /** The secret's name in the vault. */
+  readonly secretName: string;
+  readonly contentType: string;
+  /** The Microsoft Entra tenant id the vault trusts. */
+  readonly entraTenantId: string;
+  /** A new version expires this many days after it is written: the schedule plus KEY_VAULT_GRACE_DAYS. */
+  readonly expiresAfterDays: number;
+  /** The previous version expires this many hours after the new one is written, and is disabled after. */
+  readonly overlapHours: number;
+  /**
+   * The Secrets Manager secret holding `{"clientId","clientSecret"}` the Lambda signs in with
+   * (stack setting vaultpilot:azureCredentialSecret). @default - the environment's credential
+   * (AZURE_CLIENT_ID/AZURE_CLIENT_SECRET, workload identity), as @azure/identity finds it
+   */
+  readonly credentialSecret?: string;
+}
+
+/** Days a Key Vault copy stays valid beyond its schedule, so a late rotation does not expire it. */
+export const KEY_VAULT_GRACE_DAYS = 7;
+/** Hours the previous Key Vault version stays enabled (webhooks: their own overlapHours). */
+export const KEY_VAULT_OVERLAP_HOURS = 24;
 
 /** Where a database secret logs in, as the policy's spec.connection gives it. */
 export interface DatabaseConnection {
@@ -98,7 +127,7 @@ export function handlerConfigFor(secrets: readonly SecretRotationConfig[]): Hand
 /** The runtime configuration of a model secret, for the Pulumi program and the CLI. */
 export function rotationConfigFor(
   secret: Secret,
-  options: { alertTopicArn?: string } = {},
+  options: { alertTopicArn?: string; azureCredentialSecret?: string } = {},
 ): SecretRotationConfig {
   const reload: ReloadTarget[] = [];
   for (const consumer of secret.consumers) {
@@ -124,5 +153,19 @@ export function rotationConfigFor(
     reload,
     ...(options.alertTopicArn && { alertTopicArn: options.alertTopicArn }),
     ...(secret.tenant.notifications && { notifications: secret.tenant.notifications }),
+    ...(secret.azureKeyVault &&
+      secret.tenant.azure && {
+        azureKeyVault: {
+          vaultUrl: keyVaultUrl(secret.tenant.azure.keyVaultName),
+          secretName: secret.azureKeyVault.name,
+          contentType: secret.azureKeyVault.contentType,
+          entraTenantId: secret.tenant.azure.tenantId,
+          expiresAfterDays: secret.schedule.everyDays + KEY_VAULT_GRACE_DAYS,
+          overlapHours: KEY_VAULT_OVERLAP_HOURS,
+          ...(options.azureCredentialSecret && {
+            credentialSecret: options.azureCredentialSecret,
+          }),
+        },
+      }),
   };
 }

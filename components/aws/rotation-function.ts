@@ -100,6 +100,8 @@ export interface RotatedSecret {
   readonly reload?: readonly ReloadTarget[];
   /** Where critical alerts go. @default - none */
   readonly alertTopicArn?: string;
+  /** Copied to Azure Key Vault, signing in with the credential in this Secrets Manager secret (a name). @default - none */
+  readonly azureKeyVault?: { readonly credentialSecret?: string };
 }
 
 /** A file the rotation runtime reads beside its handler (its configuration), as plain data. */
@@ -282,6 +284,21 @@ export function rotationFunctionPolicy(args: {
       Resource: secrets.map((s) => secretArnPattern(scope, s.name)),
     },
   ];
+  const azureCredentials = unique(
+    secrets.flatMap((s) =>
+      s.azureKeyVault?.credentialSecret ? [s.azureKeyVault.credentialSecret] : [],
+    ),
+  );
+  if (azureCredentials.length > 0) {
+    statements.push({
+      Sid: "ReadAzureCredential",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: azureCredentials.map(
+        (name) => `arn:aws:secretsmanager:${scope.region}:${scope.account}:secret:${name}-??????`,
+      ),
+    });
+  }
   if (masters.length > 0) {
     statements.push({
       Sid: "ReadMasterSecrets",

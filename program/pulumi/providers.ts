@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/aws/provider.js";
+import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider.js";
 import { roleArn, type TenantScope } from "../../cloud/aws/naming.js";
 import type { Tenant } from "../model.js";
 import type { StackSettings } from "./settings.js";
@@ -50,7 +51,24 @@ export const awsProvider = {
  * Providers other than AWS, one entry per cloud. A cloud's provider for a tenant is named
  * `<tenant>/<cloud>` (the plan reads the tenant from that name).
  */
-export const OTHER_PROVIDERS: readonly CloudProvider[] = [];
+export const OTHER_PROVIDERS: readonly CloudProvider[] = [
+  {
+    // A tenant with spec.azure: its subscription and Entra tenant; credentials from the deploy
+    // environment (ARM_CLIENT_ID and the rest, or OIDC), never from the policies.
+    cloud: "azure-native",
+    create: (tenant, _scope, _settings, transformations) =>
+      tenant.azure &&
+      new AzureNativeProvider(
+        `${tenant.name}/azure-native`,
+        {
+          subscriptionId: tenant.azure.subscriptionId,
+          tenantId: tenant.azure.tenantId,
+          location: tenant.azure.location,
+        },
+        { transformations },
+      ),
+  },
+];
 
 /** Every provider the tenant needs, by cloud. */
 export function tenantProviders(

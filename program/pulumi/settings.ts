@@ -31,6 +31,18 @@ export interface StackSettings {
    * drift's --installation. @default "default"
    */
   readonly installation: string;
+  /**
+   * `vaultpilot:azureCredentialSecret`: the name of a Secrets Manager secret, in each tenant's
+   * account, holding `{"clientId","clientSecret"}` of the Microsoft Entra application the rotation
+   * Lambda writes Key Vault versions as; its role may read it. @default - the Lambda has no Azure
+   * credential, and rotations of Azure-delivered secrets alert that they could not copy them
+   */
+  readonly azureCredentialSecret?: string;
+  /**
+   * `vaultpilot:azureWriterPrincipalId`: that application's service principal object id; it gets Key
+   * Vault Secrets Officer on each tenant's vault. @default - grant it yourself
+   */
+  readonly azureWriterPrincipalId?: string;
 }
 
 /** A config value and whether Pulumi holds it as a secret (`secure:` in the stack file). */
@@ -58,6 +70,9 @@ export const VAULTPILOT_SETTINGS = [
   "vaultpilot:alarmWebhookUrl",
   "vaultpilot:driftCiRoleArn",
   "vaultpilot:installation",
+  // delivery to Azure Key Vault (StackSettings)
+  "vaultpilot:azureCredentialSecret",
+  "vaultpilot:azureWriterPrincipalId",
   // the audit archive and export (audit-settings.ts)
   "vaultpilot:auditArchive",
   "vaultpilot:auditBucketName",
@@ -133,6 +148,12 @@ export function readStackSettings(
     deployRoleName: text("vaultpilot:deployRoleName", "vaultpilot-deployer"),
     installation: text("vaultpilot:installation", "default"),
     ...(driftCiRole !== undefined && { driftCiRoleArn: text("vaultpilot:driftCiRoleArn", "") }),
+    ...(get("vaultpilot:azureCredentialSecret") !== undefined && {
+      azureCredentialSecret: text("vaultpilot:azureCredentialSecret", ""),
+    }),
+    ...(get("vaultpilot:azureWriterPrincipalId") !== undefined && {
+      azureWriterPrincipalId: text("vaultpilot:azureWriterPrincipalId", ""),
+    }),
     ...(webhook !== undefined && {
       // A webhook URL carries its token: secret even when the file holds it in plain text.
       alarmWebhookUrl: { value: String(webhook.value), secret: true },

@@ -2,8 +2,9 @@
 // exports `defineConcern({ name, settings, components })`, and one line here.
 import { access } from "./access.js";
 import { alarms } from "./alarms.js";
+import { azureDelivery } from "./azure-delivery.js";
 import type { Concern } from "./concern.js";
 import { driftReader } from "./drift-reader.js";
 import { secrets } from "./secrets.js";
 
-export const CONCERNS: readonly Concern[] = [secrets, access, alarms, driftReader];
+export const CONCERNS: readonly Concern[] = [secrets, access, alarms, driftReader, azureDelivery];

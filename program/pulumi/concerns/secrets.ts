@@ -10,8 +10,11 @@ import { defineConcern } from "./concern.js";
  */
 export const secrets = defineConcern({
   name: "secrets",
-  settings: ({ settings }) => ({ logRetentionDays: settings.logRetentionDays }),
-  components: ({ tenant, scope, key, options }, { logRetentionDays }) => {
+  settings: ({ settings }) => ({
+    logRetentionDays: settings.logRetentionDays,
+    azureCredentialSecret: settings.azureCredentialSecret,
+  }),
+  components: ({ tenant, scope, key, options }, { logRetentionDays, azureCredentialSecret }) => {
     const managed = new Map(
       tenant.secrets.map((secret) => [
         secret.name,
@@ -36,7 +39,12 @@ export const secrets = defineConcern({
     const functions = types.map((type) => {
       const ofType = tenant.secrets.filter((s) => s.type === type);
       // Alerts go to the alarms concern's topic (its ARN is a pure function of names).
-      const configs = ofType.map((s) => rotationConfigFor(s, { alertTopicArn: topicArn(scope) }));
+      const configs = ofType.map((s) =>
+        rotationConfigFor(s, {
+          alertTopicArn: topicArn(scope),
+          ...(azureCredentialSecret && { azureCredentialSecret }),
+        }),
+      );
       return new RotationFunction(
         `${tenant.name}/${type}`,
         {
