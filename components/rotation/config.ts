@@ -10,6 +10,7 @@ export {
   secretId,
   type DatabaseConnection,
   type HandlerConfig,
+  type KeyVaultDeliveryConfig,
   type ReloadTarget,
   type RetryPolicy,
   type SecretRotationConfig,

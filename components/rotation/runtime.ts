@@ -1,10 +1,14 @@
+import { randomBytes } from "node:crypto";
 import type { KubeConfig } from "@kubernetes/client-node";
+import type { SecretClientOptions } from "@azure/keyvault-secrets";
+import { azureCredential } from "./azure/credential.js";
+import { keyVaultWriter } from "./azure/key-vault-writer.js";
 import { AwsClients, type AwsConfig } from "./aws/clients.js";
 import { secretsManagerStore } from "./aws/secrets-store.js";
 import { snsAlerts } from "./aws/sns-alerts.js";
 import type { RetryPolicy, SecretRotationConfig } from "./config.js";
 import { RotationEngine, type EngineDeps } from "./engine.js";
-import type { AuditEvent, AuditSink, ReplicaWriter } from "./ports.js";
+import type { Alerts, AuditEvent, AuditSink, ReplicaWriter } from "./ports.js";
 import { reloaderFor, type KubernetesAccess } from "./reload/index.js";
 import type { EksOptions } from "./reload/eks-options.js";
 import type { WaitOptions } from "./reload/wait.js";
@@ -27,13 +31,15 @@ export interface RuntimeOptions {
   readonly crashAt?: EngineDeps["crashAt"];
   /** How long a run's claim on the secret lasts. @default 900000 (EngineDeps.claimTtlMs) */
   readonly claimTtlMs?: number;
-  /** @default noReplicas */
+  /** @default - a Key Vault writer when the secret is delivered to Azure (config.azureKeyVault), else none */
   readonly replicas?: ReplicaWriter;
   /** How the tenant's notification routes are reached (config.notifications). */
   readonly notify?: {
     /** @default - a tag on the rotated secret (secretTagDedupe): the Lambda keeps no disk */
     readonly dedupe?: DedupeStore;
   } & Pick<NotifierOptions, "https" | "env" | "attempts" | "baseDelayMs">;
+  /** Options for the Key Vault client (tests: the stand-in's CA). @default {} */
+  readonly keyVaultClientOptions?: SecretClientOptions;
 }
 
 /** Audit events as JSON lines on stdout, where Lambda sends them to CloudWatch Logs. */
@@ -62,7 +68,31 @@ export function createEngine(
       ...(options.notify?.baseDelayMs !== undefined && { baseDelayMs: options.notify.baseDelayMs }),
       redact: (text) => redact(text),
     });
+  const audit = options.audit ?? stdoutAudit;
+  const run = randomBytes(8).toString("hex");
+  // The Key Vault writer alerts where the engine would: the tenant's routes, else the SNS topic.
+  const replicaAlerts: Alerts | undefined = notifier
+    ? {
+        critical: async (subject, message) => {
+          await notifier.notify({
+            event: "rotation-failed",
+            tenant: config.tenant,
+            secret: config.name,
+            run,
+            title: subject,
+            detail: message,
+            next: `vaultpilot rotate ${config.tenant}/${config.name}`,
+          });
+        },
+      }
+    : config.alertTopicArn
+      ? snsAlerts(clients, config.alertTopicArn)
+      : undefined;
+  const replicas =
+    options.replicas ??
+    azureReplicas(config, clients, { run, audit, alerts: replicaAlerts, options });
   const engine = new RotationEngine(secretId, config, {
+    run,
     store: secretsManagerStore(clients),
     strategy: (type) => strategyFor(type, { aws: clients }),
     reloader: (runtime) =>
@@ -76,12 +106,47 @@ export function createEngine(
     ...(notifier
       ? { notifier }
       : config.alertTopicArn && { alerts: snsAlerts(clients, config.alertTopicArn) }),
-    audit: options.audit ?? stdoutAudit,
+    audit,
     ...(options.retry && { retry: options.retry }),
     ...(options.crashAt && { crashAt: options.crashAt }),
     ...(options.claimTtlMs !== undefined && { claimTtlMs: options.claimTtlMs }),
-    ...(options.replicas && { replicas: options.replicas }),
+    ...(replicas && { replicas }),
   });
   redact = (text) => engine.redact(text);
   return engine;
+}
+
+/**
+ * The Key Vault writer of a secret delivered to Azure. VAULTPILOT_AZURE_KEY_VAULT_URL replaces the
+ * vault's URL (a stand-in in tests, a proxy); the secret's name and everything else stay.
+ */
+function azureReplicas(
+  config: SecretRotationConfig,
+  clients: AwsClients,
+  context: { run: string; audit: AuditSink; alerts: Alerts | undefined; options: RuntimeOptions },
+): ReplicaWriter | undefined {
+  const delivery = config.azureKeyVault;
+  if (!delivery) return undefined;
+  const vaultUrl = process.env.VAULTPILOT_AZURE_KEY_VAULT_URL;
+  return keyVaultWriter({
+    tenant: config.tenant,
+    secret: config.name,
+    config: delivery,
+    run: context.run,
+    audit: context.audit,
+    ...(context.alerts && { alerts: context.alerts }),
+    ...(context.options.retry && { retry: context.options.retry }),
+    ...(vaultUrl && { vaultUrl }),
+    ...(context.options.keyVaultClientOptions && {
+      clientOptions: context.options.keyVaultClientOptions,
+    }),
+    credential: () =>
+      azureCredential(delivery, async (secretId) => {
+        const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
+        const found = await clients
+          .secretsManager()
+          .send(new GetSecretValueCommand({ SecretId: secretId }));
+        return found.SecretString;
+      }),
+  });
 }

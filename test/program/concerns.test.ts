@@ -68,7 +68,13 @@ const run = async (concerns: readonly Concern[]): Promise<ProgramRun> => ({
 
 describe("the stack's concerns", () => {
   it("are listed once, in creation order", () => {
-    expect(CONCERNS.map((c) => c.name)).toEqual(["secrets", "access", "alarms", "drift-reader"]);
+    expect(CONCERNS.map((c) => c.name)).toEqual([
+      "secrets",
+      "access",
+      "alarms",
+      "drift-reader",
+      "azure-delivery",
+    ]);
   });
 
   it("give the plan a new concern's resources under the tenant's key and provider, with its subject", async () => {
