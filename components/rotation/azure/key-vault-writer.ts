@@ -75,8 +75,13 @@ export function keyVaultWriter(options: KeyVaultWriterOptions): ReplicaWriter {
     const name = options.config.secretName;
     const at = now();
     const versions = [];
-    for await (const properties of kv.listPropertiesOfSecretVersions(name))
-      versions.push(properties);
+    try {
+      for await (const properties of kv.listPropertiesOfSecretVersions(name))
+        versions.push(properties);
+    } catch (error) {
+      // The first copy: the secret has no version yet (Pulumi creates none with a value).
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
     let copy = versions.find((v) => v.tags?.[AWS_VERSION_TAG] === versionId);
     if (!copy) {
       const written = await kv.setSecret(name, value, {
@@ -90,7 +95,12 @@ export function keyVaultWriter(options: KeyVaultWriterOptions): ReplicaWriter {
     // Newest first: the one before the copy is the previous version, kept through the overlap.
     const others = versions
       .filter((v) => v.version !== copy.version && v.enabled !== false)
-      .sort((a, b) => (b.createdOn?.getTime() ?? 0) - (a.createdOn?.getTime() ?? 0));
+      // Creation times have whole seconds: on a tie, the later expiry is the newer copy.
+      .sort(
+        (a, b) =>
+          (b.createdOn?.getTime() ?? 0) - (a.createdOn?.getTime() ?? 0) ||
+          (b.expiresOn?.getTime() ?? 0) - (a.expiresOn?.getTime() ?? 0),
+      );
     const overlapEnds = new Date(at.getTime() + options.config.overlapHours * HOUR_MS);
     for (const [i, version] of others.entries()) {
       if (!version.version) continue;
@@ -173,7 +183,12 @@ function parseValue(text: string): SecretValue | undefined {
 
 /** One line, without the value or any of its sensitive fields. */
 function describe(error: unknown, hidden: readonly string[]): string {
-  const raw = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const status = (error as { statusCode?: unknown }).statusCode;
+  const raw =
+    (error instanceof Error ? `${error.name}: ${error.message}` : String(error)) +
+    (typeof status === "number" && !String(error).includes(String(status))
+      ? ` (HTTP ${status})`
+      : "");
   let text = raw.split("\n")[0]!.slice(0, 500);
   for (const value of hidden) if (value.length >= 4) text = text.split(value).join("[redacted]");
   return text;
