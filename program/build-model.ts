@@ -18,6 +18,7 @@ import { passwordPolicyFor } from "./password-defaults.js";
 import { backupOf } from "./backup.js";
 import { serviceAccountOf, toCluster, toDelivery, type KubernetesDelivery } from "./kubernetes.js";
 import { notificationsFrom } from "./notifications.js";
+import { tenantLogRetention, toEntryPoints } from "./protection/model.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
 
@@ -63,8 +64,11 @@ export function buildModel(policies: PolicyIndex): PolicyModel {
       ...(document.spec.notifications && {
         notifications: notificationsFrom(document.spec.notifications),
       }),
+      entryPoints: toEntryPoints(document.spec),
       source: document.source,
     };
+    const logRetentionDays = tenantLogRetention(document.spec);
+    if (logRetentionDays !== undefined) tenant.logRetentionDays = logRetentionDays;
     tenants.push(tenant);
 
     const services = new Map<string, Mutable<Service>>();

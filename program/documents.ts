@@ -2,6 +2,7 @@ import commonSchema from "../schemas/common.schema.json" with { type: "json" };
 import type { DocumentSource } from "./load/document-source.js";
 import type { AzureKeyVaultDeliverySpec, ServiceAzureSpec, TenantAzureSpec } from "./azure.js";
 import type { NotificationEvent, NotificationSeverity } from "./notifications.js";
+import type { EntryPointSpec } from "./protection/spec.js";
 
 // The shapes here mirror schemas/*.schema.json, and test/program/document-types.test.ts holds
 // them to it field by field; a document reaches these types only after its schema accepted it.
@@ -38,6 +39,10 @@ export interface TenantSpec {
   readonly kubernetes?: TenantKubernetesSpec;
   readonly notifications?: NotificationsSpec;
   readonly store?: StoreSpec;
+  /** Public entry points with WAF and throttling (schemas/protection.defs.schema.json). */
+  readonly entryPoints?: readonly EntryPointSpec[];
+  /** Days the tenant's log groups keep events. */
+  readonly logRetention?: number;
 }
 
 /** schemas/backup.defs.schema.json `$defs.backup`. */

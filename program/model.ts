@@ -17,6 +17,7 @@ import type { PlanLimits } from "./plans.js";
 import type { TenantBackupPolicy } from "./backup.js";
 import type { TenantNotifications } from "./notifications.js";
 import type { TenantStore } from "./store.js";
+import type { EntryPoint } from "./protection/model.js";
 
 /**
  * The typed model every later part reads (the Pulumi program, plan, drift, reports):
@@ -58,6 +59,10 @@ export interface Tenant {
   readonly azure?: TenantAzure;
   /** spec.notifications, defaults applied (program/notifications.ts). */
   readonly notifications?: TenantNotifications;
+  /** Public entry points with WAF and throttling (program/protection/model.ts). */
+  readonly entryPoints: readonly EntryPoint[];
+  /** Days its log groups keep events; undefined: the stack's vaultpilot:logRetentionDays. */
+  readonly logRetentionDays?: number;
   readonly source: SourceRef;
 }
 

@@ -56,6 +56,14 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   rules.vaultStoreAddress,
   rules.vaultStoreAuth,
   rules.vaultStoreFields,
+  // protection (schemas/protection.defs.schema.json)
+  rules.entryPoint,
+  rules.wafCidr,
+  rules.wafAllowAll,
+  rules.wafRateLimit,
+  rules.countryCode,
+  rules.logRetention,
+  rules.complianceLogRetention,
 ];
 
 /** What the loader reports, for tools that list every rule (SARIF, the README). */
@@ -117,6 +125,14 @@ export const LOCKED_RULES: ReadonlySet<string> = new Set([
     rules.passwordPolicy,
     rules.reloadRuntime,
     rules.notificationRoute,
+    // AWS WAF and CloudWatch Logs refuse what these report (WAF takes no /0 range);
+    // compliance-log-retention is a policy decision, open to a reasoned exception.
+    rules.entryPoint,
+    rules.wafCidr,
+    rules.wafAllowAll,
+    rules.wafRateLimit,
+    rules.countryCode,
+    rules.logRetention,
   ].map((r) => r.id),
 ]);
 

@@ -75,12 +75,15 @@ export function diffResources(
   head: readonly SubjectResource[],
 ): ResourceChanges {
   const before = new Map(base.map((r) => [r.urn, r]));
-  const after = new Map(head.map((r) => [r.urn, r]));
-  const create = head.filter((r) => !before.has(r.urn));
-  const remove = base.filter((r) => !after.has(r.urn));
+  // A resource found in the base under one of its aliases was moved, as Pulumi sees it: compare it.
+  const earlier = (r: SubjectResource) =>
+    before.get(r.urn) ?? r.aliases?.map((urn) => before.get(urn)).find(Boolean);
+  const matched = new Set(head.flatMap((r) => [r.urn, ...(earlier(r) ? [earlier(r)!.urn] : [])]));
+  const create = head.filter((r) => !earlier(r));
+  const remove = base.filter((r) => !matched.has(r.urn));
   const update: ResourceUpdate[] = [];
   for (const resource of head) {
-    const old = before.get(resource.urn);
+    const old = earlier(resource);
     if (!old) continue;
     const changes = diffValues(old.inputs, resource.inputs);
     if (changes.length > 0) update.push({ resource, before: old, changes });

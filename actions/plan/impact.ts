@@ -1,4 +1,5 @@
 import type { ResourceChanges } from "./diff.js";
+import { protectionImpact, type RetentionImpact, type TrafficImpact } from "./protection-impact.js";
 import type { ProgramRun, SubjectResource } from "./resources.js";
 
 export type ChangeKind = "create" | "update" | "delete";
@@ -32,6 +33,10 @@ export interface Impact {
   readonly secrets: readonly SecretImpact[];
   readonly rotations: readonly RotationImpact[];
   readonly services: readonly ServiceImpact[];
+  /** Entry points whose live traffic changes (protection-impact.ts). */
+  readonly traffic: readonly TrafficImpact[];
+  /** Log groups whose events will be deleted earlier. */
+  readonly retention: readonly RetentionImpact[];
 }
 
 /** The secret a resource rotates, as its component declared it. */
@@ -186,5 +191,6 @@ export function computeImpact(
     services: [...services.values()]
       .map((s) => ({ ...s, secrets: [...s.secrets].sort() }))
       .sort(order((s) => s.service)),
+    ...protectionImpact(all),
   };
 }

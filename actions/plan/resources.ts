@@ -16,6 +16,8 @@ export interface SubjectResource extends PlannedResource {
   readonly subject?: Subject;
   /** What the resource does for its subject, as its component declared it. */
   readonly purpose?: Purpose;
+  /** Earlier URNs of a resource moved under another parent (Pulumi aliases): not a create and delete. */
+  readonly aliases?: readonly string[];
 }
 
 /** One run of the program: its resources (sorted by URN) and who consumes each secret. */

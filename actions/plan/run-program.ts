@@ -17,6 +17,8 @@ interface Registration {
   readonly name: string;
   readonly resource: object;
   readonly parent?: object;
+  /** Earlier parents (`aliases: [{ parent }]`): the resource was moved under a new component. */
+  readonly aliasParents?: readonly object[];
 }
 
 interface ComponentLike {
@@ -167,6 +169,16 @@ export async function runUnderMocks(
       name: args.name,
       resource: args.resource,
       ...(args.opts.parent !== undefined && { parent: args.opts.parent }),
+      ...(args.opts.aliases?.length && {
+        aliasParents: args.opts.aliases.flatMap((alias) =>
+          typeof alias === "object" &&
+          "parent" in alias &&
+          typeof alias.parent === "object" &&
+          alias.parent !== null
+            ? [alias.parent as object]
+            : [],
+        ),
+      }),
     });
     return undefined;
   };
@@ -212,8 +224,16 @@ export async function runUnderMocks(
     const parent = r.parent ? byObject.get(r.parent) : undefined;
     const subject = subjectOf(r);
     const purpose = purposeOf(r);
+    // The URNs it had under its earlier parents, so the plan shows a move as no change.
+    const aliases = (r.aliasParents ?? []).flatMap((object) => {
+      const earlier = byObject.get(object);
+      return earlier
+        ? [`urn:pulumi:${stack}::${PROJECT}::${qualifiedType(earlier)}$${r.type}::${r.name}`]
+        : [];
+    });
     return {
       urn: urnOf(r),
+      ...(aliases.length > 0 && { aliases }),
       type: r.type,
       name: r.name,
       ...(parent && { parent: urnOf(parent) }),

@@ -123,3 +123,27 @@ export const clientDataKeyContext = (tenant: string) => ({
   "vaultpilot:client": "secret-cache",
   "vaultpilot:tenant": tenant,
 });
+
+/**
+ * A tenant's entry point's web ACL, IP sets and alarm (WAF names: at most 128 characters of
+ * `[\w-]`), and its WAF log group: AWS WAF logs only to a group whose name starts with
+ * `aws-waf-logs-` (AWS WAF Developer Guide, "Sending web ACL traffic logs to an Amazon
+ * CloudWatch Logs log group").
+ */
+export const webAclName = (tenant: string, entry: string) =>
+  fitName(`vaultpilot_${tenant}_${entry}`, 128);
+export const ipSetName = (tenant: string, entry: string, family: 4 | 6) =>
+  fitName(`vaultpilot_${tenant}_${entry}_allow-ipv${family}`, 128);
+export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
+export const wafLogGroupName = (tenant: string, entry: string) =>
+  fitName(`${WAF_LOG_GROUP_PREFIX}vaultpilot_${tenant}_${entry}`, 512);
+export const wafBlockedAlarmName = (tenant: string, entry: string) =>
+  fitName(`vaultpilot_${tenant}_${entry}_waf-blocked`, 255);
+/** Alarms on a rotation function besides its errors: `throttles`, `duration`. */
+export const rotationAlarmName = (tenant: string, type: string, metric: string) =>
+  fitName(`vaultpilot_${tenant}_${type}_rotation-${metric}`, 255);
+/** The log groups CloudWatch Logs may encrypt with the tenant's key: only the tenant's own. */
+export const tenantLogGroupArnPatterns = (s: TenantScope) => [
+  `arn:aws:logs:${s.region}:${s.account}:log-group:/vaultpilot/${s.tenant}/*`,
+  `arn:aws:logs:${s.region}:${s.account}:log-group:${WAF_LOG_GROUP_PREFIX}vaultpilot_${s.tenant}_*`,
+];

@@ -16,12 +16,21 @@ export interface Subject {
  * - `rotation`: rotates the secret `secret` on its schedule.
  * - `identity`: the identity the service `service` runs as (created or removed: it restarts).
  * - `read-access`: lets the service `service` read exactly `secrets` (names in the policies).
+ * - `log-retention`: a log group whose `retentionInDays` bounds how long evidence is kept.
+ * - `traffic-filter`: the web ACL of the entry point `entryPoint` (its rules decide live traffic).
+ * - `allow-list`: an IP set of addresses the entry point's web ACL lets through.
+ * - `throttling`: the API Gateway throttling of the entry point's stage, for `route` ("every method"
+ *   or "METHOD /path").
  */
 export type Purpose =
   | { readonly kind: "secret"; readonly secret: string }
   | { readonly kind: "rotation"; readonly secret: string }
   | { readonly kind: "identity"; readonly service: string }
-  | { readonly kind: "read-access"; readonly service: string; readonly secrets: readonly string[] };
+  | { readonly kind: "read-access"; readonly service: string; readonly secrets: readonly string[] }
+  | { readonly kind: "log-retention"; readonly logGroup: string }
+  | { readonly kind: "traffic-filter"; readonly entryPoint: string }
+  | { readonly kind: "allow-list"; readonly entryPoint: string }
+  | { readonly kind: "throttling"; readonly entryPoint: string; readonly route: string };
 
 /** A ComponentResource that remembers its type token, name and subject (Pulumi keeps those internal). */
 export abstract class VaultpilotComponent extends pulumi.ComponentResource {

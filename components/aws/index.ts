@@ -1,4 +1,6 @@
 export * from "./component.js";
+export * from "./encrypted-log-group.js";
+export * from "./endpoint-protection.js";
 export * from "./managed-secret.js";
 // Names and policy documents are shared with the live reader and the commands (cloud/aws/); the
 // package's "vaultpilot/components" entry has always offered them beside the components.

@@ -8,6 +8,7 @@ import {
   errorAlarmName,
   failureRuleArn,
   failureRuleName,
+  rotationAlarmName,
   topicArn,
   type TenantScope,
 } from "../../cloud/aws/naming.js";
@@ -63,11 +64,21 @@ export interface RotationAlarmsArgs {
   readonly scope: TenantScope;
   /** The tenant's key, which encrypts the topic. */
   readonly kmsKeyArn: pulumi.Input<string>;
-  /** The tenant's rotation functions by secret type: one error alarm each. */
+  /**
+   * The tenant's rotation functions by secret type, each with alarms on errors, throttles, and a
+   * p99 duration above `durationAlarmRatio` of its timeout.
+   */
   readonly functions: readonly {
     readonly secretType: string;
     readonly functionName: pulumi.Input<string>;
+    /** The function's timeout, in seconds. */
+    readonly timeoutSeconds: number;
   }[];
+  /**
+   * The share of a function's timeout its p99 duration may reach before the alarm fires: a
+   * function near its timeout is about to be cut off mid-rotation. @default 0.8
+   */
+  readonly durationAlarmRatio?: number;
   /**
    * Where the topic delivers: an HTTPS endpoint (kept secret: webhook URLs carry tokens).
    * @default "none" - no subscription; subscribe outside VaultPilot
@@ -123,7 +134,43 @@ export class RotationAlarms extends VaultpilotComponent {
       { rule: rule.name, targetId: "alarm-topic", arn: topic.arn },
       { parent: this },
     );
+    const durationRatio = args.durationAlarmRatio ?? 0.8;
     for (const fn of args.functions) {
+      const common = {
+        namespace: "AWS/Lambda",
+        dimensions: { FunctionName: fn.functionName },
+        period,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [topic.arn],
+        tags,
+      };
+      new MetricAlarm(
+        `${name}/${fn.secretType}-rotation-throttles`,
+        {
+          ...common,
+          name: rotationAlarmName(scope.tenant, fn.secretType, "throttles"),
+          alarmDescription: `Rotation function for ${fn.secretType} secrets of tenant ${scope.tenant} was throttled`,
+          metricName: "Throttles",
+          statistic: "Sum",
+          threshold: 0,
+        },
+        { parent: this },
+      );
+      new MetricAlarm(
+        `${name}/${fn.secretType}-rotation-duration`,
+        {
+          ...common,
+          name: rotationAlarmName(scope.tenant, fn.secretType, "duration"),
+          alarmDescription: `Rotation function for ${fn.secretType} secrets of tenant ${scope.tenant} ran near its ${fn.timeoutSeconds} s timeout (p99 above ${Math.round(durationRatio * 100)}%)`,
+          metricName: "Duration",
+          extendedStatistic: "p99",
+          // Duration is in milliseconds.
+          threshold: Math.round(fn.timeoutSeconds * 1000 * durationRatio),
+        },
+        { parent: this },
+      );
       new MetricAlarm(
         `${name}/${fn.secretType}-rotation-errors`,
         {

@@ -2,13 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LogGroup } from "@pulumi/aws/cloudwatch/index.js";
 import { AccessEntry, AccessPolicyAssociation } from "@pulumi/aws/eks/index.js";
 import { Role, RolePolicy } from "@pulumi/aws/iam/index.js";
 import { Function as LambdaFunction, Permission } from "@pulumi/aws/lambda/index.js";
 import { SecretRotation } from "@pulumi/aws/secretsmanager/index.js";
 import { Queue } from "@pulumi/aws/sqs/index.js";
 import { VaultpilotComponent } from "./component.js";
+import { EncryptedLogGroup } from "./encrypted-log-group.js";
 import {
   ec2InstancesArnPattern,
   ecsServiceArn,
@@ -63,6 +63,8 @@ function findBundleDir(): string | null {
   }
 }
 export const ROTATION_HANDLER = "index.handler";
+/** Lambda's longest timeout (15 minutes): a rotation that waits for consumers to reload needs it. */
+export const ROTATION_TIMEOUT_SECONDS = 900;
 
 /**
  * A consumer the function reloads after a rotation, as far as its role must reach it: an ECS
@@ -444,7 +446,7 @@ export class RotationFunction extends VaultpilotComponent {
     const code = args.code ?? rotationPackage(args.runtimeConfig);
     const handler = args.handler ?? ROTATION_HANDLER;
     const runtime = args.runtime ?? "nodejs22.x";
-    const timeout = args.timeoutSeconds ?? 900;
+    const timeout = args.timeoutSeconds ?? ROTATION_TIMEOUT_SECONDS;
     const memorySize = args.memorySize ?? 256;
     const retentionInDays = args.logRetentionDays ?? 365;
     const eksAccessEntries = args.eksAccessEntries ?? true;
@@ -480,13 +482,16 @@ export class RotationFunction extends VaultpilotComponent {
       },
       { parent: this },
     );
-    const logs = new LogGroup(
+    // Moved under EncryptedLogGroup: the alias keeps existing stacks' log group (no replacement).
+    const logs = new EncryptedLogGroup(
       `${name}-logs`,
       {
-        name: rotationLogGroupName(scope.tenant, secretType),
+        scope,
+        logGroupName: rotationLogGroupName(scope.tenant, secretType),
         retentionInDays,
-        kmsKeyId: args.kmsKeyArn,
+        kmsKeyArn: args.kmsKeyArn,
         tags,
+        aliases: [{ parent: this }],
       },
       { parent: this },
     );
@@ -511,7 +516,7 @@ export class RotationFunction extends VaultpilotComponent {
         timeout,
         memorySize,
         deadLetterConfig: { targetArn: deadLetters.arn },
-        loggingConfig: { logFormat: "JSON", logGroup: logs.name },
+        loggingConfig: { logFormat: "JSON", logGroup: logs.logGroupName },
         environment: {
           variables: { VAULTPILOT_TENANT: scope.tenant, VAULTPILOT_SECRET_TYPE: secretType },
         },

@@ -5,6 +5,7 @@ import { clientDataKeyConditions } from "./tenant-access-role.js";
 import {
   accountRoot,
   keyAliasName,
+  tenantLogGroupArnPatterns,
   tenantSecretsArnPattern,
   type TenantScope,
 } from "../../cloud/aws/naming.js";
@@ -127,7 +128,10 @@ export function tenantKeyPolicy(args: {
   }
   statements.push(
     {
-      Sid: "CloudWatchLogsEncryptRotationLogs",
+      // Only the tenant's log groups (rotation functions, WAF), by the encryption context
+      // CloudWatch Logs sends (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs
+      // using AWS KMS": kms:EncryptionContext:aws:logs:arn).
+      Sid: "CloudWatchLogsEncryptTenantLogs",
       Effect: "Allow",
       Principal: { Service: `logs.${scope.region}.amazonaws.com` },
       Action: [
@@ -140,9 +144,7 @@ export function tenantKeyPolicy(args: {
       ],
       Resource: "*",
       Condition: {
-        ArnLike: {
-          "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${scope.region}:${scope.account}:log-group:/vaultpilot/${scope.tenant}/*`,
-        },
+        ArnLike: { "kms:EncryptionContext:aws:logs:arn": tenantLogGroupArnPatterns(scope) },
       },
     },
     {

@@ -5,10 +5,12 @@ import ajvRuntimeModule1 from "ajv/dist/runtime/equal.js";
 const ajvRuntime1 = { default: ajvRuntimeModule1.default ?? ajvRuntimeModule1 };
 
 export const Tenant = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/tenant.schema.json","title":"Tenant","description":"A customer of the installation: its plan tier, the compliance frameworks it is held to, and the AWS account its secrets live in.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Tenant"},"metadata":{"$ref":"common.schema.json#/$defs/sharedMetadata"},"spec":{"description":"What the tenant has bought and must comply with.","type":"object","additionalProperties":false,"required":["plan","aws"],"properties":{"plan":{"description":"The plan tier, which sets the limits on secrets and rotations per month: free (5 secrets, 10 rotations a month), pro (25, 100), business (100, 500), enterprise (unlimited).","enum":["free","pro","business","enterprise"]},"compliance":{"description":"Compliance frameworks whose rules validation enforces on this tenant's secrets (pci-dss: rotate at least every 90 days).","type":"array","uniqueItems":true,"items":{"description":"A compliance framework.","enum":["pci-dss","soc2","iso27001","hipaa"]}},"aws":{"description":"Where the tenant's keys and secrets live.","type":"object","additionalProperties":false,"required":["account","region"],"properties":{"account":{"description":"The 12-digit AWS account id, quoted so YAML keeps leading zeros: \"123456789012\".","type":"string","pattern":"^[0-9]{12}$"},"region":{"description":"The AWS region, such as us-east-1 or eu-west-2.","type":"string","pattern":"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"}}},"azure":{"$ref":"azure.defs.schema.json#/$defs/tenantAzure"},"backup":{"$ref":"backup.defs.schema.json#/$defs/backup"},"disasterRecovery":{"$ref":"backup.defs.schema.json#/$defs/disasterRecovery"},"kubernetes":{"$ref":"kubernetes.defs.schema.json#/$defs/tenantKubernetes"},"notifications":{"$ref":"notifications.defs.schema.json#/$defs/notifications"},"store":{"$ref":"store.defs.schema.json#/$defs/store"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/tenant.schema.json","title":"Tenant","description":"A customer of the installation: its plan tier, the compliance frameworks it is held to, and the AWS account its secrets live in.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Tenant"},"metadata":{"$ref":"common.schema.json#/$defs/sharedMetadata"},"spec":{"description":"What the tenant has bought and must comply with.","type":"object","additionalProperties":false,"required":["plan","aws"],"properties":{"plan":{"description":"The plan tier, which sets the limits on secrets and rotations per month: free (5 secrets, 10 rotations a month), pro (25, 100), business (100, 500), enterprise (unlimited).","enum":["free","pro","business","enterprise"]},"compliance":{"description":"Compliance frameworks whose rules validation enforces on this tenant's secrets (pci-dss: rotate at least every 90 days).","type":"array","uniqueItems":true,"items":{"description":"A compliance framework.","enum":["pci-dss","soc2","iso27001","hipaa"]}},"aws":{"description":"Where the tenant's keys and secrets live.","type":"object","additionalProperties":false,"required":["account","region"],"properties":{"account":{"description":"The 12-digit AWS account id, quoted so YAML keeps leading zeros: \"123456789012\".","type":"string","pattern":"^[0-9]{12}$"},"region":{"description":"The AWS region, such as us-east-1 or eu-west-2.","type":"string","pattern":"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"}}},"azure":{"$ref":"azure.defs.schema.json#/$defs/tenantAzure"},"backup":{"$ref":"backup.defs.schema.json#/$defs/backup"},"disasterRecovery":{"$ref":"backup.defs.schema.json#/$defs/disasterRecovery"},"kubernetes":{"$ref":"kubernetes.defs.schema.json#/$defs/tenantKubernetes"},"notifications":{"$ref":"notifications.defs.schema.json#/$defs/notifications"},"store":{"$ref":"store.defs.schema.json#/$defs/store"},"entryPoints":{"$ref":"protection.defs.schema.json#/$defs/entryPoints"},"logRetention":{"$ref":"protection.defs.schema.json#/$defs/logRetention"}}}}};
 const schema33 = {"description":"The policy language version. Always vaultpilot.dev/v1.","const":"vaultpilot.dev/v1"};
 const schema37 = {"description":"The tenant's Azure home: where its Key Vault lives. Secrets with spec.delivery.azureKeyVault are copied there after every rotation.","type":"object","additionalProperties":false,"required":["subscriptionId","resourceGroup","location","tenantId","logAnalyticsWorkspaceId"],"properties":{"subscriptionId":{"description":"The Azure subscription id (a GUID) the Key Vault is created in.","type":"string","minLength":1,"maxLength":64},"resourceGroup":{"description":"The existing resource group the Key Vault is created in.","type":"string","pattern":"^[-\\w._()]{1,89}[-\\w_()]$"},"location":{"description":"The Azure region (a name as `az account list-locations` gives it, such as westeurope); checked against cloud/azure/locations.json.","type":"string","minLength":1,"maxLength":64},"tenantId":{"description":"The Microsoft Entra tenant id (a GUID) the Key Vault trusts for sign-in.","type":"string","minLength":1,"maxLength":64},"keyVaultName":{"description":"The Key Vault's name: 3 to 24 letters, digits and '-', starting with a letter, globally unique. Default: the tenant's name (cut to 17 characters) and a 6-character hash of the tenant and subscription, such as globex-3f9a1c.","type":"string","minLength":1,"maxLength":128},"networkCidrs":{"description":"IPv4 addresses or CIDR ranges allowed to reach the Key Vault over its public endpoint. Default: none, and public network access is disabled (reach it through a private endpoint).","type":"array","uniqueItems":true,"items":{"description":"An IPv4 address or CIDR range, such as 203.0.113.0/24.","type":"string","pattern":"^([0-9]{1,3}\\.){3}[0-9]{1,3}(/[0-9]{1,2})?$"}},"customerManagedKey":{"description":"Create an RSA key in the Key Vault, with a rotation policy, for the tenant's Azure services to encrypt with (customer-managed keys). Default: no key.","type":"object","additionalProperties":false,"properties":{"rotateEveryDays":{"description":"Days between automatic rotations of the key. Default: 365.","type":"integer","minimum":28,"maximum":3650}}},"logAnalyticsWorkspaceId":{"description":"The resource id of the Log Analytics workspace that receives the Key Vault's audit logs (diagnostic settings), such as /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>.","type":"string","pattern":"^/subscriptions/[^/]+/resource[gG]roups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[^/]+$"}}};
 const schema42 = {"description":"A second AWS region for the tenant: its key becomes a multi-region KMS key with a replica there, every secret is replicated there, and backups are copied there.","type":"object","additionalProperties":false,"required":["region"],"properties":{"region":{"description":"The disaster-recovery region: a region of the same partition as spec.aws.region, and not that region.","type":"string","pattern":"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"}}};
+const schema59 = {"description":"The tenant's public entry points, each protected by its own WAF web ACL (and, for API Gateway stages, throttling). Rules entry-point, waf-cidr, waf-allow-all, waf-rate-limit and country-code check them.","type":"array","items":{"description":"One public entry point: an API Gateway REST API stage or an Application Load Balancer.","type":"object","additionalProperties":false,"required":["name","kind","arn"],"properties":{"name":{"description":"Names the entry point within the tenant (its web ACL, log group and alarm are named after it).","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"kind":{"description":"What the ARN names: rest-api (an API Gateway REST API stage) or alb (an Application Load Balancer). AWS WAF cannot be associated with API Gateway HTTP APIs.","enum":["rest-api","alb"]},"arn":{"description":"The stage's or load balancer's ARN, in the tenant's account and region: arn:aws:apigateway:REGION::/restapis/API_ID/stages/STAGE or arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID.","type":"string"},"waf":{"description":"The entry point's web ACL. Rules run in this order: allow list, countries, rate limit, managed rule groups; what none blocks is allowed.","type":"object","additionalProperties":false,"properties":{"managedRuleGroups":{"description":"AWS managed rule groups, by the names AWS publishes. Default: AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesSQLiRuleSet, AWSManagedRulesLinuxRuleSet. An empty list turns them off.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^AWSManagedRules[A-Za-z0-9]+$","description":"An AWS managed rule group name, such as AWSManagedRulesSQLiRuleSet."}},"rateLimit":{"description":"Blocks a client IP that sends more than `limit` requests in `window` seconds. Default: no rate limit.","type":"object","additionalProperties":false,"required":["limit"],"properties":{"limit":{"description":"Requests per window from one IP address: 10 to 2,000,000,000 (AWS WAF's bounds).","type":"integer"},"window":{"description":"The evaluation window in seconds: 60, 120, 300 or 600 (AWS WAF's choices). Default 300.","type":"integer"}}},"countries":{"description":"Block the listed countries, or allow only them: one of block or allow.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"block":{"description":"ISO 3166-1 alpha-2 codes whose requests are blocked, such as [KP, IR].","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","description":"An ISO 3166-1 alpha-2 country code, such as DE."}},"allow":{"description":"ISO 3166-1 alpha-2 codes; requests from every other country are blocked.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","description":"An ISO 3166-1 alpha-2 country code, such as DE."}}}},"allow":{"description":"Trusted addresses (partners, monitoring) whose requests are allowed before any other rule. Never 0.0.0.0/0 or ::/0.","type":"object","additionalProperties":false,"properties":{"ipv4":{"description":"IPv4 CIDRs, such as 203.0.113.0/24.","type":"array","uniqueItems":true,"items":{"type":"string","description":"An IPv4 CIDR."}},"ipv6":{"description":"IPv6 CIDRs, such as 2001:db8::/32.","type":"array","uniqueItems":true,"items":{"type":"string","description":"An IPv6 CIDR."}}}},"logging":{"description":"Log every request to the CloudWatch Logs group aws-waf-logs-vaultpilot_TENANT_ENTRY, encrypted with the tenant's key, with the authorization and cookie headers redacted. Default true.","type":"boolean"},"blockedRequestsAlarm":{"description":"Alarm to the tenant's topic when more than this many requests are blocked in 5 minutes. Default 100.","type":"integer","minimum":1}}},"throttling":{"description":"API Gateway throttling of a rest-api stage: steady rate and burst for every method, with per-route overrides.","type":"object","additionalProperties":false,"required":["rate","burst"],"properties":{"rate":{"description":"Steady-state requests per second for each method of the stage.","type":"number","exclusiveMinimum":0},"burst":{"description":"Requests allowed at once (the token bucket's size).","type":"integer","minimum":1},"routes":{"description":"Overrides for single routes.","type":"array","items":{"description":"One route's limits.","type":"object","additionalProperties":false,"required":["route","rate","burst"],"properties":{"route":{"description":"METHOD and resource path, such as \"GET /orders/{id}\".","type":"string","pattern":"^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) /[^\\s]*$"},"rate":{"description":"Steady-state requests per second.","type":"number","exclusiveMinimum":0},"burst":{"description":"Requests allowed at once.","type":"integer","minimum":1}}}}}}}}};
+const schema60 = {"description":"Days CloudWatch Logs keeps the tenant's log groups (rotation functions, WAF): a value CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Default from the compliance frameworks: pci-dss 365, hipaa 2192, else the stack's vaultpilot:logRetentionDays.","type":"integer"};
 const schema34 = {"description":"Identifies the document. Shared kinds have a name and no tenant.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/name"}}};
 const schema35 = {"description":"A name: 3 to 32 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-'.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"};
 const pattern4 = new RegExp("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", "u");
@@ -2139,6 +2141,8 @@ const pattern6 = new RegExp("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$", "u");
 const pattern7 = new RegExp("^[-\\w._()]{1,89}[-\\w_()]$", "u");
 const pattern8 = new RegExp("^([0-9]{1,3}\\.){3}[0-9]{1,3}(/[0-9]{1,2})?$", "u");
 const pattern9 = new RegExp("^/subscriptions/[^/]+/resource[gG]roups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[^/]+$", "u");
+const pattern29 = new RegExp("^AWSManagedRules[A-Za-z0-9]+$", "u");
+const pattern30 = new RegExp("^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) /[^\\s]*$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://vaultpilot.dev/schemas/v1/tenant.schema.json" */;
@@ -2910,9 +2914,15 @@ vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.error
 errors = vErrors.length;
 }
 }
-}
-else {
-const err59 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+if(data3.entryPoints !== undefined){
+let data27 = data3.entryPoints;
+if(Array.isArray(data27)){
+const len2 = data27.length;
+for(let i4=0; i4<len2; i4++){
+let data28 = data27[i4];
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.name === undefined){
+const err59 = {instancePath:instancePath+"/spec/entryPoints/" + i4,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema59.items.required,parentSchema:schema59.items,data:data28};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2921,10 +2931,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-}
-else {
-const err60 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data28.kind === undefined){
+const err60 = {instancePath:instancePath+"/spec/entryPoints/" + i4,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema59.items.required,parentSchema:schema59.items,data:data28};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2933,18 +2941,895 @@ vErrors.push(err60);
 }
 errors++;
 }
+if(data28.arn === undefined){
+const err61 = {instancePath:instancePath+"/spec/entryPoints/" + i4,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/required",keyword:"required",params:{missingProperty: "arn"},message:"must have required property '"+"arn"+"'",schema:schema59.items.required,parentSchema:schema59.items,data:data28};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+for(const key6 in data28){
+if(!(((((key6 === "name") || (key6 === "kind")) || (key6 === "arn")) || (key6 === "waf")) || (key6 === "throttling"))){
+const err62 = {instancePath:instancePath+"/spec/entryPoints/" + i4,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema59.items,data:data28};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data28.name !== undefined){
+let data29 = data28.name;
+if(typeof data29 === "string"){
+if(!pattern4.test(data29)){
+const err63 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/name",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema59.items.properties.name,data:data29};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/name",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.items.properties.name.type,parentSchema:schema59.items.properties.name,data:data29};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data28.kind !== undefined){
+let data30 = data28.kind;
+if(!((data30 === "rest-api") || (data30 === "alb"))){
+const err65 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/kind",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema59.items.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema59.items.properties.kind.enum,parentSchema:schema59.items.properties.kind,data:data30};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+if(data28.arn !== undefined){
+let data31 = data28.arn;
+if(typeof data31 !== "string"){
+const err66 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/arn",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.items.properties.arn.type,parentSchema:schema59.items.properties.arn,data:data31};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data28.waf !== undefined){
+let data32 = data28.waf;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key7 in data32){
+if(!((((((key7 === "managedRuleGroups") || (key7 === "rateLimit")) || (key7 === "countries")) || (key7 === "allow")) || (key7 === "logging")) || (key7 === "blockedRequestsAlarm"))){
+const err67 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema59.items.properties.waf,data:data32};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data32.managedRuleGroups !== undefined){
+let data33 = data32.managedRuleGroups;
+if(Array.isArray(data33)){
+const len3 = data33.length;
+for(let i5=0; i5<len3; i5++){
+let data34 = data33[i5];
+if(typeof data34 === "string"){
+if(!pattern29.test(data34)){
+const err68 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/managedRuleGroups/" + i5,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/managedRuleGroups/items/pattern",keyword:"pattern",params:{pattern: "^AWSManagedRules[A-Za-z0-9]+$"},message:"must match pattern \""+"^AWSManagedRules[A-Za-z0-9]+$"+"\"",schema:"^AWSManagedRules[A-Za-z0-9]+$",parentSchema:schema59.items.properties.waf.properties.managedRuleGroups.items,data:data34};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/managedRuleGroups/" + i5,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/managedRuleGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.items.properties.waf.properties.managedRuleGroups.items.type,parentSchema:schema59.items.properties.waf.properties.managedRuleGroups.items,data:data34};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+let i6 = data33.length;
+let j2;
+if(i6 > 1){
+const indices1 = {};
+for(;i6--;){
+let item1 = data33[i6];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j2 = indices1[item1];
+const err70 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/managedRuleGroups",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/managedRuleGroups/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i6+" are identical)",schema:true,parentSchema:schema59.items.properties.waf.properties.managedRuleGroups,data:data33};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+break;
+}
+indices1[item1] = i6;
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/managedRuleGroups",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/managedRuleGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.items.properties.waf.properties.managedRuleGroups.type,parentSchema:schema59.items.properties.waf.properties.managedRuleGroups,data:data33};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data32.rateLimit !== undefined){
+let data35 = data32.rateLimit;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.limit === undefined){
+const err72 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/rateLimit",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/rateLimit/required",keyword:"required",params:{missingProperty: "limit"},message:"must have required property '"+"limit"+"'",schema:schema59.items.properties.waf.properties.rateLimit.required,parentSchema:schema59.items.properties.waf.properties.rateLimit,data:data35};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+for(const key8 in data35){
+if(!((key8 === "limit") || (key8 === "window"))){
+const err73 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/rateLimit",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema59.items.properties.waf.properties.rateLimit,data:data35};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+if(data35.limit !== undefined){
+let data36 = data35.limit;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err74 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/rateLimit/limit",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/rateLimit/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema59.items.properties.waf.properties.rateLimit.properties.limit.type,parentSchema:schema59.items.properties.waf.properties.rateLimit.properties.limit,data:data36};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data35.window !== undefined){
+let data37 = data35.window;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err75 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/rateLimit/window",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/rateLimit/properties/window/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema59.items.properties.waf.properties.rateLimit.properties.window.type,parentSchema:schema59.items.properties.waf.properties.rateLimit.properties.window,data:data37};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/rateLimit",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.items.properties.waf.properties.rateLimit.type,parentSchema:schema59.items.properties.waf.properties.rateLimit,data:data35};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+if(data32.countries !== undefined){
+let data38 = data32.countries;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(Object.keys(data38).length > 1){
+const err77 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/countries",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/countries/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema59.items.properties.waf.properties.countries,data:data38};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+if(Object.keys(data38).length < 1){
+const err78 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/countries",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/countries/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema59.items.properties.waf.properties.countries,data:data38};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+for(const key9 in data38){
+if(!((key9 === "block") || (key9 === "allow"))){
+const err79 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/countries",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/countries/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema59.items.properties.waf.properties.countries,data:data38};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data38.block !== undefined){
+let data39 = data38.block;
+if(Array.isArray(data39)){
+if(data39.length < 1){
+const err80 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/countries/block",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/countries/properties/block/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59.items.properties.waf.properties.countries.properties.block,data:data39};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+const len4 = data39.length;
+for(let i7=0; i7<len4; i7++){
+let data40 = data39[i7];
+if(typeof data40 !== "string"){
+const err81 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/countries/block/" + i7,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/countries/properties/block/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.items.properties.waf.properties.countries.properties.block.items.type,parentSchema:schema59.items.properties.waf.properties.countries.properties.block.items,data:data40};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+let i8 = data39.length;
+let j3;
+if(i8 > 1){
+const indices2 = {};
+for(;i8--;){
+let item2 = data39[i8];
+if(typeof item2 !== "string"){
+continue;
+}
+if(typeof indices2[item2] == "number"){
+j3 = indices2[item2];
+const err82 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/countries/block",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/countries/properties/block/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i8+" are identical)",schema:true,parentSchema:schema59.items.properties.waf.properties.countries.properties.block,data:data39};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+break;
+}
+indices2[item2] = i8;
+}
+}
+}
+else {
+const err83 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/countries/block",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/countries/properties/block/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.items.properties.waf.properties.countries.properties.block.type,parentSchema:schema59.items.properties.waf.properties.countries.properties.block,data:data39};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data38.allow !== undefined){
+let data41 = data38.allow;
+if(Array.isArray(data41)){
+if(data41.length < 1){
+const err84 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/countries/allow",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/countries/properties/allow/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59.items.properties.waf.properties.countries.properties.allow,data:data41};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+const len5 = data41.length;
+for(let i9=0; i9<len5; i9++){
+let data42 = data41[i9];
+if(typeof data42 !== "string"){
+const err85 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/countries/allow/" + i9,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/countries/properties/allow/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.items.properties.waf.properties.countries.properties.allow.items.type,parentSchema:schema59.items.properties.waf.properties.countries.properties.allow.items,data:data42};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+let i10 = data41.length;
+let j4;
+if(i10 > 1){
+const indices3 = {};
+for(;i10--;){
+let item3 = data41[i10];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j4 = indices3[item3];
+const err86 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/countries/allow",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/countries/properties/allow/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i10+" are identical)",schema:true,parentSchema:schema59.items.properties.waf.properties.countries.properties.allow,data:data41};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+break;
+}
+indices3[item3] = i10;
+}
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/countries/allow",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/countries/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.items.properties.waf.properties.countries.properties.allow.type,parentSchema:schema59.items.properties.waf.properties.countries.properties.allow,data:data41};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+}
+else {
+const err88 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/countries",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/countries/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.items.properties.waf.properties.countries.type,parentSchema:schema59.items.properties.waf.properties.countries,data:data38};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+if(data32.allow !== undefined){
+let data43 = data32.allow;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key10 in data43){
+if(!((key10 === "ipv4") || (key10 === "ipv6"))){
+const err89 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/allow",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/allow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema59.items.properties.waf.properties.allow,data:data43};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data43.ipv4 !== undefined){
+let data44 = data43.ipv4;
+if(Array.isArray(data44)){
+const len6 = data44.length;
+for(let i11=0; i11<len6; i11++){
+let data45 = data44[i11];
+if(typeof data45 !== "string"){
+const err90 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/allow/ipv4/" + i11,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/allow/properties/ipv4/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.items.properties.waf.properties.allow.properties.ipv4.items.type,parentSchema:schema59.items.properties.waf.properties.allow.properties.ipv4.items,data:data45};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+let i12 = data44.length;
+let j5;
+if(i12 > 1){
+const indices4 = {};
+for(;i12--;){
+let item4 = data44[i12];
+if(typeof item4 !== "string"){
+continue;
+}
+if(typeof indices4[item4] == "number"){
+j5 = indices4[item4];
+const err91 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/allow/ipv4",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/allow/properties/ipv4/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i12+" are identical)",schema:true,parentSchema:schema59.items.properties.waf.properties.allow.properties.ipv4,data:data44};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+break;
+}
+indices4[item4] = i12;
+}
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/allow/ipv4",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/allow/properties/ipv4/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.items.properties.waf.properties.allow.properties.ipv4.type,parentSchema:schema59.items.properties.waf.properties.allow.properties.ipv4,data:data44};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+if(data43.ipv6 !== undefined){
+let data46 = data43.ipv6;
+if(Array.isArray(data46)){
+const len7 = data46.length;
+for(let i13=0; i13<len7; i13++){
+let data47 = data46[i13];
+if(typeof data47 !== "string"){
+const err93 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/allow/ipv6/" + i13,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/allow/properties/ipv6/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.items.properties.waf.properties.allow.properties.ipv6.items.type,parentSchema:schema59.items.properties.waf.properties.allow.properties.ipv6.items,data:data47};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+let i14 = data46.length;
+let j6;
+if(i14 > 1){
+const indices5 = {};
+for(;i14--;){
+let item5 = data46[i14];
+if(typeof item5 !== "string"){
+continue;
+}
+if(typeof indices5[item5] == "number"){
+j6 = indices5[item5];
+const err94 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/allow/ipv6",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/allow/properties/ipv6/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i14+" are identical)",schema:true,parentSchema:schema59.items.properties.waf.properties.allow.properties.ipv6,data:data46};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+break;
+}
+indices5[item5] = i14;
+}
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/allow/ipv6",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/allow/properties/ipv6/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.items.properties.waf.properties.allow.properties.ipv6.type,parentSchema:schema59.items.properties.waf.properties.allow.properties.ipv6,data:data46};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/allow",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/allow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.items.properties.waf.properties.allow.type,parentSchema:schema59.items.properties.waf.properties.allow,data:data43};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+if(data32.logging !== undefined){
+let data48 = data32.logging;
+if(typeof data48 !== "boolean"){
+const err97 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/logging",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/logging/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema59.items.properties.waf.properties.logging.type,parentSchema:schema59.items.properties.waf.properties.logging,data:data48};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+if(data32.blockedRequestsAlarm !== undefined){
+let data49 = data32.blockedRequestsAlarm;
+if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
+const err98 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/blockedRequestsAlarm",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/blockedRequestsAlarm/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema59.items.properties.waf.properties.blockedRequestsAlarm.type,parentSchema:schema59.items.properties.waf.properties.blockedRequestsAlarm,data:data49};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+if((typeof data49 == "number") && (isFinite(data49))){
+if(data49 < 1 || isNaN(data49)){
+const err99 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf/blockedRequestsAlarm",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/properties/blockedRequestsAlarm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema59.items.properties.waf.properties.blockedRequestsAlarm,data:data49};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/waf",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/waf/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.items.properties.waf.type,parentSchema:schema59.items.properties.waf,data:data32};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+if(data28.throttling !== undefined){
+let data50 = data28.throttling;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50.rate === undefined){
+const err101 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'",schema:schema59.items.properties.throttling.required,parentSchema:schema59.items.properties.throttling,data:data50};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+if(data50.burst === undefined){
+const err102 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema59.items.properties.throttling.required,parentSchema:schema59.items.properties.throttling,data:data50};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+for(const key11 in data50){
+if(!(((key11 === "rate") || (key11 === "burst")) || (key11 === "routes"))){
+const err103 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema59.items.properties.throttling,data:data50};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+if(data50.rate !== undefined){
+let data51 = data50.rate;
+if((typeof data51 == "number") && (isFinite(data51))){
+if(data51 <= 0 || isNaN(data51)){
+const err104 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/rate",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/rate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema59.items.properties.throttling.properties.rate,data:data51};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/rate",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema59.items.properties.throttling.properties.rate.type,parentSchema:schema59.items.properties.throttling.properties.rate,data:data51};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+if(data50.burst !== undefined){
+let data52 = data50.burst;
+if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
+const err106 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/burst",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema59.items.properties.throttling.properties.burst.type,parentSchema:schema59.items.properties.throttling.properties.burst,data:data52};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 < 1 || isNaN(data52)){
+const err107 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/burst",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema59.items.properties.throttling.properties.burst,data:data52};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+if(data50.routes !== undefined){
+let data53 = data50.routes;
+if(Array.isArray(data53)){
+const len8 = data53.length;
+for(let i15=0; i15<len8; i15++){
+let data54 = data53[i15];
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+if(data54.route === undefined){
+const err108 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/routes/" + i15,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/routes/items/required",keyword:"required",params:{missingProperty: "route"},message:"must have required property '"+"route"+"'",schema:schema59.items.properties.throttling.properties.routes.items.required,parentSchema:schema59.items.properties.throttling.properties.routes.items,data:data54};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+if(data54.rate === undefined){
+const err109 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/routes/" + i15,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/routes/items/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'",schema:schema59.items.properties.throttling.properties.routes.items.required,parentSchema:schema59.items.properties.throttling.properties.routes.items,data:data54};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+if(data54.burst === undefined){
+const err110 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/routes/" + i15,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/routes/items/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema59.items.properties.throttling.properties.routes.items.required,parentSchema:schema59.items.properties.throttling.properties.routes.items,data:data54};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+for(const key12 in data54){
+if(!(((key12 === "route") || (key12 === "rate")) || (key12 === "burst"))){
+const err111 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/routes/" + i15,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema59.items.properties.throttling.properties.routes.items,data:data54};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+if(data54.route !== undefined){
+let data55 = data54.route;
+if(typeof data55 === "string"){
+if(!pattern30.test(data55)){
+const err112 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/routes/" + i15+"/route",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/routes/items/properties/route/pattern",keyword:"pattern",params:{pattern: "^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) /[^\\s]*$"},message:"must match pattern \""+"^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) /[^\\s]*$"+"\"",schema:"^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) /[^\\s]*$",parentSchema:schema59.items.properties.throttling.properties.routes.items.properties.route,data:data55};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/routes/" + i15+"/route",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/routes/items/properties/route/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.items.properties.throttling.properties.routes.items.properties.route.type,parentSchema:schema59.items.properties.throttling.properties.routes.items.properties.route,data:data55};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+if(data54.rate !== undefined){
+let data56 = data54.rate;
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 <= 0 || isNaN(data56)){
+const err114 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/routes/" + i15+"/rate",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/routes/items/properties/rate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema59.items.properties.throttling.properties.routes.items.properties.rate,data:data56};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+else {
+const err115 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/routes/" + i15+"/rate",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/routes/items/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema59.items.properties.throttling.properties.routes.items.properties.rate.type,parentSchema:schema59.items.properties.throttling.properties.routes.items.properties.rate,data:data56};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+if(data54.burst !== undefined){
+let data57 = data54.burst;
+if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
+const err116 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/routes/" + i15+"/burst",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/routes/items/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema59.items.properties.throttling.properties.routes.items.properties.burst.type,parentSchema:schema59.items.properties.throttling.properties.routes.items.properties.burst,data:data57};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 < 1 || isNaN(data57)){
+const err117 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/routes/" + i15+"/burst",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/routes/items/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema59.items.properties.throttling.properties.routes.items.properties.burst,data:data57};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/routes/" + i15,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.items.properties.throttling.properties.routes.items.type,parentSchema:schema59.items.properties.throttling.properties.routes.items,data:data54};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+}
+else {
+const err119 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling/routes",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.items.properties.throttling.properties.routes.type,parentSchema:schema59.items.properties.throttling.properties.routes,data:data53};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+}
+else {
+const err120 = {instancePath:instancePath+"/spec/entryPoints/" + i4+"/throttling",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/properties/throttling/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.items.properties.throttling.type,parentSchema:schema59.items.properties.throttling,data:data50};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+}
+else {
+const err121 = {instancePath:instancePath+"/spec/entryPoints/" + i4,schemaPath:"protection.defs.schema.json#/$defs/entryPoints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.items.type,parentSchema:schema59.items,data:data28};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/spec/entryPoints",schemaPath:"protection.defs.schema.json#/$defs/entryPoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.type,parentSchema:schema59,data:data27};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+if(data3.logRetention !== undefined){
+let data58 = data3.logRetention;
+if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
+const err123 = {instancePath:instancePath+"/spec/logRetention",schemaPath:"protection.defs.schema.json#/$defs/logRetention/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema60.type,parentSchema:schema60,data:data58};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+}
+else {
+const err124 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+}
+else {
+const err125 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
 validate20.errors = vErrors;
 return errors === 0;
 }
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const RotationSchedule = validate41;
-const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/rotation-schedule.schema.json","title":"RotationSchedule","description":"How often secrets rotate, and optionally in which daily window. Shared by name across tenants.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"RotationSchedule"},"metadata":{"$ref":"common.schema.json#/$defs/sharedMetadata"},"spec":{"description":"The rotation interval and window.","type":"object","additionalProperties":false,"required":["every"],"properties":{"every":{"description":"The rotation interval: a whole number of days from 1d to 365d, such as 30d.","type":"string","pattern":"^[0-9]+d$"},"window":{"description":"The daily window, in UTC, in which rotation may start. It may not cross midnight.","type":"object","additionalProperties":false,"required":["start","duration"],"properties":{"start":{"description":"When the window opens, as HH:MM in UTC on the hour (Secrets Manager windows open on the hour), such as \"01:00\" (quote it).","type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$"},"duration":{"description":"How long the window stays open: whole hours from 1h to 24h, such as 3h.","type":"string","pattern":"^[0-9]+h$"}}}}}}};
+export const RotationSchedule = validate42;
+const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/rotation-schedule.schema.json","title":"RotationSchedule","description":"How often secrets rotate, and optionally in which daily window. Shared by name across tenants.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"RotationSchedule"},"metadata":{"$ref":"common.schema.json#/$defs/sharedMetadata"},"spec":{"description":"The rotation interval and window.","type":"object","additionalProperties":false,"required":["every"],"properties":{"every":{"description":"The rotation interval: a whole number of days from 1d to 365d, such as 30d.","type":"string","pattern":"^[0-9]+d$"},"window":{"description":"The daily window, in UTC, in which rotation may start. It may not cross midnight.","type":"object","additionalProperties":false,"required":["start","duration"],"properties":{"start":{"description":"When the window opens, as HH:MM in UTC on the hour (Secrets Manager windows open on the hour), such as \"01:00\" (quote it).","type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$"},"duration":{"description":"How long the window stays open: whole hours from 1h to 24h, such as 3h.","type":"string","pattern":"^[0-9]+h$"}}}}}}};
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate42.evaluated;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3010,20 +3895,20 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate42.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
-validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern29 = new RegExp("^[0-9]+d$", "u");
-const pattern30 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
-const pattern31 = new RegExp("^[0-9]+h$", "u");
+const pattern32 = new RegExp("^[0-9]+d$", "u");
+const pattern33 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
+const pattern34 = new RegExp("^[0-9]+h$", "u");
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://vaultpilot.dev/schemas/v1/rotation-schedule.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate42.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3032,7 +3917,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema58.required,parentSchema:schema58,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema61.required,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3042,7 +3927,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema58.required,parentSchema:schema58,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema61.required,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3052,7 +3937,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema58.required,parentSchema:schema58,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema61.required,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3062,7 +3947,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema58.required,parentSchema:schema58,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema61.required,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3073,7 +3958,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3099,7 +3984,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("RotationSchedule" !== data1){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "RotationSchedule"},message:"must be equal to constant",schema:"RotationSchedule",parentSchema:schema58.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "RotationSchedule"},message:"must be equal to constant",schema:"RotationSchedule",parentSchema:schema61.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3110,8 +3995,8 @@ errors++;
 }
 }
 if(data.metadata !== undefined){
-if(!(validate42(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate43(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 }
@@ -3119,7 +4004,7 @@ if(data.spec !== undefined){
 let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.every === undefined){
-const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "every"},message:"must have required property '"+"every"+"'",schema:schema58.properties.spec.required,parentSchema:schema58.properties.spec,data:data3};
+const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "every"},message:"must have required property '"+"every"+"'",schema:schema61.properties.spec.required,parentSchema:schema61.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3130,7 +4015,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!((key1 === "every") || (key1 === "window"))){
-const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema58.properties.spec,data:data3};
+const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema61.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3143,8 +4028,8 @@ errors++;
 if(data3.every !== undefined){
 let data4 = data3.every;
 if(typeof data4 === "string"){
-if(!pattern29.test(data4)){
-const err9 = {instancePath:instancePath+"/spec/every",schemaPath:"#/properties/spec/properties/every/pattern",keyword:"pattern",params:{pattern: "^[0-9]+d$"},message:"must match pattern \""+"^[0-9]+d$"+"\"",schema:"^[0-9]+d$",parentSchema:schema58.properties.spec.properties.every,data:data4};
+if(!pattern32.test(data4)){
+const err9 = {instancePath:instancePath+"/spec/every",schemaPath:"#/properties/spec/properties/every/pattern",keyword:"pattern",params:{pattern: "^[0-9]+d$"},message:"must match pattern \""+"^[0-9]+d$"+"\"",schema:"^[0-9]+d$",parentSchema:schema61.properties.spec.properties.every,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3155,7 +4040,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/every",schemaPath:"#/properties/spec/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.spec.properties.every.type,parentSchema:schema58.properties.spec.properties.every,data:data4};
+const err10 = {instancePath:instancePath+"/spec/every",schemaPath:"#/properties/spec/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.spec.properties.every.type,parentSchema:schema61.properties.spec.properties.every,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3169,7 +4054,7 @@ if(data3.window !== undefined){
 let data5 = data3.window;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.start === undefined){
-const err11 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema58.properties.spec.properties.window.required,parentSchema:schema58.properties.spec.properties.window,data:data5};
+const err11 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema61.properties.spec.properties.window.required,parentSchema:schema61.properties.spec.properties.window,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3179,7 +4064,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data5.duration === undefined){
-const err12 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema58.properties.spec.properties.window.required,parentSchema:schema58.properties.spec.properties.window,data:data5};
+const err12 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema61.properties.spec.properties.window.required,parentSchema:schema61.properties.spec.properties.window,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3190,7 +4075,7 @@ errors++;
 }
 for(const key2 in data5){
 if(!((key2 === "start") || (key2 === "duration"))){
-const err13 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema58.properties.spec.properties.window,data:data5};
+const err13 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema61.properties.spec.properties.window,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3203,8 +4088,8 @@ errors++;
 if(data5.start !== undefined){
 let data6 = data5.start;
 if(typeof data6 === "string"){
-if(!pattern30.test(data6)){
-const err14 = {instancePath:instancePath+"/spec/window/start",schemaPath:"#/properties/spec/properties/window/properties/start/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema58.properties.spec.properties.window.properties.start,data:data6};
+if(!pattern33.test(data6)){
+const err14 = {instancePath:instancePath+"/spec/window/start",schemaPath:"#/properties/spec/properties/window/properties/start/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema61.properties.spec.properties.window.properties.start,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3215,7 +4100,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/spec/window/start",schemaPath:"#/properties/spec/properties/window/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.spec.properties.window.properties.start.type,parentSchema:schema58.properties.spec.properties.window.properties.start,data:data6};
+const err15 = {instancePath:instancePath+"/spec/window/start",schemaPath:"#/properties/spec/properties/window/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.spec.properties.window.properties.start.type,parentSchema:schema61.properties.spec.properties.window.properties.start,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3228,8 +4113,8 @@ errors++;
 if(data5.duration !== undefined){
 let data7 = data5.duration;
 if(typeof data7 === "string"){
-if(!pattern31.test(data7)){
-const err16 = {instancePath:instancePath+"/spec/window/duration",schemaPath:"#/properties/spec/properties/window/properties/duration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+h$"},message:"must match pattern \""+"^[0-9]+h$"+"\"",schema:"^[0-9]+h$",parentSchema:schema58.properties.spec.properties.window.properties.duration,data:data7};
+if(!pattern34.test(data7)){
+const err16 = {instancePath:instancePath+"/spec/window/duration",schemaPath:"#/properties/spec/properties/window/properties/duration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+h$"},message:"must match pattern \""+"^[0-9]+h$"+"\"",schema:"^[0-9]+h$",parentSchema:schema61.properties.spec.properties.window.properties.duration,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3240,7 +4125,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/spec/window/duration",schemaPath:"#/properties/spec/properties/window/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.spec.properties.window.properties.duration.type,parentSchema:schema58.properties.spec.properties.window.properties.duration,data:data7};
+const err17 = {instancePath:instancePath+"/spec/window/duration",schemaPath:"#/properties/spec/properties/window/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.spec.properties.window.properties.duration.type,parentSchema:schema61.properties.spec.properties.window.properties.duration,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3252,7 +4137,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.properties.spec.properties.window.type,parentSchema:schema58.properties.spec.properties.window,data:data5};
+const err18 = {instancePath:instancePath+"/spec/window",schemaPath:"#/properties/spec/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.spec.properties.window.type,parentSchema:schema61.properties.spec.properties.window,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3264,7 +4149,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.properties.spec.type,parentSchema:schema58.properties.spec,data:data3};
+const err19 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.spec.type,parentSchema:schema61.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3276,7 +4161,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3285,21 +4170,21 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Secret = validate44;
-const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/secret.schema.json","title":"Secret","description":"A credential of a tenant, kept in Secrets Manager under the tenant's key and rotated on a schedule.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Secret"},"metadata":{"$ref":"common.schema.json#/$defs/tenantMetadata"},"spec":{"description":"What the secret is, how often it rotates and who reads it.","type":"object","additionalProperties":false,"required":["type","schedule"],"properties":{"type":{"description":"What the secret holds, which decides how it rotates: postgres, mysql, api-key, webhook, aws-iam-key or generic.","enum":["postgres","mysql","api-key","webhook","aws-iam-key","generic"]},"schedule":{"description":"The name of the RotationSchedule this secret rotates on.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"consumers":{"description":"Names of the Services of the same tenant that read this secret and are reloaded after it rotates.","type":"array","uniqueItems":true,"items":{"description":"A Service name of the same tenant.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"}},"connection":{"description":"How to reach the database a postgres or mysql secret logs in to; the rotation strategy uses it to change the password. Authoritative: rotation refuses, changing nothing, a secret value whose host, port, dbname or username differ, and vaultpilot secret init writes the first value from these fields. Only for postgres and mysql secrets.","type":"object","additionalProperties":false,"required":["host","username"],"properties":{"host":{"description":"The database server's host name or IP address, as the rotation function reaches it.","type":"string","minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9._:-]+$"},"port":{"description":"The database server's TCP port. Default: 5432 for postgres, 3306 for mysql.","type":"integer","minimum":1,"maximum":65535},"database":{"description":"The database to connect to. Default: postgres for postgres; none for mysql.","type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z_][A-Za-z0-9_$-]*$"},"username":{"description":"The database user whose password rotates (with strategy alternating, the first of the two users; the second is <username>_clone).","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"masterSecret":{"description":"The name of a Secret of the same tenant and type holding an administrator's credentials; required with strategy alternating, which uses it to create and change the second user.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"strategy":{"description":"single: the user changes its own password (a short moment where only the new password works). alternating: two users take turns, so a valid credential exists at every moment. Default: single.","enum":["single","alternating"]},"tls":{"description":"Connect to the database over TLS, verifying its certificate. The secret value's \"ssl\" field (true or \"true\", as AWS's rotation templates read it) asks for TLS too: the stricter wins. Default: false.","type":"boolean"}}},"password":{"description":"How new passwords and generated values are drawn (Secrets Manager GetRandomPassword). Not for aws-iam-key secrets, whose keys AWS generates.","type":"object","additionalProperties":false,"properties":{"length":{"description":"Number of characters. Default: the secret type's, as the README's \"Password defaults\" lists them.","type":"integer","minimum":8,"maximum":4096},"exclude":{"description":"Characters never used in a generated value, for systems that cannot take them, such as \"/@\"; \"\" excludes nothing. Default: the secret type's, as the README's \"Password defaults\" lists them (database, api-key and webhook values leave out characters that break URLs and config files; generic ones nothing).","type":"string","maxLength":256}}},"delivery":{"description":"Where else the secret is delivered, besides Secrets Manager.","type":"object","additionalProperties":false,"properties":{"azureKeyVault":{"$ref":"azure.defs.schema.json#/$defs/secretAzureKeyVault"},"kubernetes":{"$ref":"kubernetes.defs.schema.json#/$defs/secretDelivery"}}}}}}};
-const schema67 = {"description":"Copy the secret into the tenant's Azure Key Vault (the tenant needs spec.azure): after each rotation a new version holds the new value, tagged with the AWS version id and expiring after the next rotation plus 7 days.","type":"object","additionalProperties":false,"properties":{"name":{"description":"The secret's name in the Key Vault: 1 to 127 letters, digits and '-'. Default: the secret's name.","type":"string","pattern":"^[0-9A-Za-z-]{1,127}$"},"contentType":{"description":"The Key Vault secret's content type. Default: application/json (the value is the Secrets Manager JSON).","type":"string","minLength":1,"maxLength":255}}};
-const schema64 = {"description":"Identifies the document: its name, unique per kind within its tenant, and its tenant.","type":"object","additionalProperties":false,"required":["name","tenant"],"properties":{"name":{"$ref":"#/$defs/name"},"tenant":{"$ref":"#/$defs/tenantName"}}};
-const schema66 = {"description":"The name of the Tenant this document belongs to.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"};
+export const Secret = validate45;
+const schema65 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/secret.schema.json","title":"Secret","description":"A credential of a tenant, kept in Secrets Manager under the tenant's key and rotated on a schedule.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Secret"},"metadata":{"$ref":"common.schema.json#/$defs/tenantMetadata"},"spec":{"description":"What the secret is, how often it rotates and who reads it.","type":"object","additionalProperties":false,"required":["type","schedule"],"properties":{"type":{"description":"What the secret holds, which decides how it rotates: postgres, mysql, api-key, webhook, aws-iam-key or generic.","enum":["postgres","mysql","api-key","webhook","aws-iam-key","generic"]},"schedule":{"description":"The name of the RotationSchedule this secret rotates on.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"consumers":{"description":"Names of the Services of the same tenant that read this secret and are reloaded after it rotates.","type":"array","uniqueItems":true,"items":{"description":"A Service name of the same tenant.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"}},"connection":{"description":"How to reach the database a postgres or mysql secret logs in to; the rotation strategy uses it to change the password. Authoritative: rotation refuses, changing nothing, a secret value whose host, port, dbname or username differ, and vaultpilot secret init writes the first value from these fields. Only for postgres and mysql secrets.","type":"object","additionalProperties":false,"required":["host","username"],"properties":{"host":{"description":"The database server's host name or IP address, as the rotation function reaches it.","type":"string","minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9._:-]+$"},"port":{"description":"The database server's TCP port. Default: 5432 for postgres, 3306 for mysql.","type":"integer","minimum":1,"maximum":65535},"database":{"description":"The database to connect to. Default: postgres for postgres; none for mysql.","type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z_][A-Za-z0-9_$-]*$"},"username":{"description":"The database user whose password rotates (with strategy alternating, the first of the two users; the second is <username>_clone).","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"masterSecret":{"description":"The name of a Secret of the same tenant and type holding an administrator's credentials; required with strategy alternating, which uses it to create and change the second user.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},"strategy":{"description":"single: the user changes its own password (a short moment where only the new password works). alternating: two users take turns, so a valid credential exists at every moment. Default: single.","enum":["single","alternating"]},"tls":{"description":"Connect to the database over TLS, verifying its certificate. The secret value's \"ssl\" field (true or \"true\", as AWS's rotation templates read it) asks for TLS too: the stricter wins. Default: false.","type":"boolean"}}},"password":{"description":"How new passwords and generated values are drawn (Secrets Manager GetRandomPassword). Not for aws-iam-key secrets, whose keys AWS generates.","type":"object","additionalProperties":false,"properties":{"length":{"description":"Number of characters. Default: the secret type's, as the README's \"Password defaults\" lists them.","type":"integer","minimum":8,"maximum":4096},"exclude":{"description":"Characters never used in a generated value, for systems that cannot take them, such as \"/@\"; \"\" excludes nothing. Default: the secret type's, as the README's \"Password defaults\" lists them (database, api-key and webhook values leave out characters that break URLs and config files; generic ones nothing).","type":"string","maxLength":256}}},"delivery":{"description":"Where else the secret is delivered, besides Secrets Manager.","type":"object","additionalProperties":false,"properties":{"azureKeyVault":{"$ref":"azure.defs.schema.json#/$defs/secretAzureKeyVault"},"kubernetes":{"$ref":"kubernetes.defs.schema.json#/$defs/secretDelivery"}}}}}}};
+const schema70 = {"description":"Copy the secret into the tenant's Azure Key Vault (the tenant needs spec.azure): after each rotation a new version holds the new value, tagged with the AWS version id and expiring after the next rotation plus 7 days.","type":"object","additionalProperties":false,"properties":{"name":{"description":"The secret's name in the Key Vault: 1 to 127 letters, digits and '-'. Default: the secret's name.","type":"string","pattern":"^[0-9A-Za-z-]{1,127}$"},"contentType":{"description":"The Key Vault secret's content type. Default: application/json (the value is the Secrets Manager JSON).","type":"string","minLength":1,"maxLength":255}}};
+const schema67 = {"description":"Identifies the document: its name, unique per kind within its tenant, and its tenant.","type":"object","additionalProperties":false,"required":["name","tenant"],"properties":{"name":{"$ref":"#/$defs/name"},"tenant":{"$ref":"#/$defs/tenantName"}}};
+const schema69 = {"description":"The name of the Tenant this document belongs to.","type":"string","pattern":"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate45.evaluated;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3308,7 +4193,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema64.required,parentSchema:schema64,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema67.required,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3318,7 +4203,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.tenant === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema64.required,parentSchema:schema64,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema67.required,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3329,7 +4214,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "tenant"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3368,7 +4253,7 @@ if(data.tenant !== undefined){
 let data1 = data.tenant;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema66,data:data1};
+const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema69,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3379,7 +4264,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.type,parentSchema:schema66,data:data1};
+const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3391,7 +4276,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3400,22 +4285,22 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate45.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema68 = {"description":"Kubernetes clusters this secret is delivered to, in the tenant's namespace there.","type":"array","minItems":1,"maxItems":20,"items":{"$ref":"#/$defs/delivery"}};
-const schema69 = {"description":"One delivery of the secret into a cluster.","type":"object","additionalProperties":false,"required":["cluster"],"properties":{"cluster":{"description":"The name of a cluster in the tenant's spec.kubernetes.clusters.","type":"string","minLength":1,"maxLength":63},"via":{"description":"external-secrets: External Secrets Operator copies the secret into a Kubernetes Secret (an ExternalSecret through the tenant's SecretStore). csi: the Secrets Store CSI driver mounts it into the consuming pods (a SecretProviderClass). Default: external-secrets.","enum":["external-secrets","csi"]},"secretName":{"description":"The Kubernetes Secret's name. With external-secrets, default: the secret's name. With csi, a Kubernetes Secret is synced from the mounted files only when secretName is given.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},"keys":{"description":"Kubernetes Secret keys (or mounted file names, with csi), each mapped to a JSON field of the secret's value, such as {DB_PASSWORD: password}. Default: every field of the value under its own name (postgres and mysql: username, password, host, port, dbname).","type":"object","minProperties":1,"maxProperties":50,"propertyNames":{"description":"A Kubernetes Secret key: letters, digits, '-', '_' and '.'.","type":"string","pattern":"^[-._a-zA-Z0-9]{1,253}$"},"additionalProperties":{"description":"A top-level JSON field of the secret's value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]{0,127}$"}},"refreshInterval":{"description":"How often the delivered copy is refreshed from Secrets Manager, such as 15m or 1h (seconds s, minutes m, hours h). With external-secrets it is the ExternalSecret's refreshInterval; with csi it must equal the driver's --rotation-poll-interval, which is set for the whole cluster. Default: 1h (External Secrets Operator's default).","type":"string","pattern":"^[1-9][0-9]{0,5}(s|m|h)$"}}};
-const pattern41 = new RegExp("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$", "u");
-const pattern42 = new RegExp("^[-._a-zA-Z0-9]{1,253}$", "u");
-const pattern43 = new RegExp("^[A-Za-z_][A-Za-z0-9_]{0,127}$", "u");
-const pattern44 = new RegExp("^[1-9][0-9]{0,5}(s|m|h)$", "u");
+const schema71 = {"description":"Kubernetes clusters this secret is delivered to, in the tenant's namespace there.","type":"array","minItems":1,"maxItems":20,"items":{"$ref":"#/$defs/delivery"}};
+const schema72 = {"description":"One delivery of the secret into a cluster.","type":"object","additionalProperties":false,"required":["cluster"],"properties":{"cluster":{"description":"The name of a cluster in the tenant's spec.kubernetes.clusters.","type":"string","minLength":1,"maxLength":63},"via":{"description":"external-secrets: External Secrets Operator copies the secret into a Kubernetes Secret (an ExternalSecret through the tenant's SecretStore). csi: the Secrets Store CSI driver mounts it into the consuming pods (a SecretProviderClass). Default: external-secrets.","enum":["external-secrets","csi"]},"secretName":{"description":"The Kubernetes Secret's name. With external-secrets, default: the secret's name. With csi, a Kubernetes Secret is synced from the mounted files only when secretName is given.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},"keys":{"description":"Kubernetes Secret keys (or mounted file names, with csi), each mapped to a JSON field of the secret's value, such as {DB_PASSWORD: password}. Default: every field of the value under its own name (postgres and mysql: username, password, host, port, dbname).","type":"object","minProperties":1,"maxProperties":50,"propertyNames":{"description":"A Kubernetes Secret key: letters, digits, '-', '_' and '.'.","type":"string","pattern":"^[-._a-zA-Z0-9]{1,253}$"},"additionalProperties":{"description":"A top-level JSON field of the secret's value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]{0,127}$"}},"refreshInterval":{"description":"How often the delivered copy is refreshed from Secrets Manager, such as 15m or 1h (seconds s, minutes m, hours h). With external-secrets it is the ExternalSecret's refreshInterval; with csi it must equal the driver's --rotation-poll-interval, which is set for the whole cluster. Default: 1h (External Secrets Operator's default).","type":"string","pattern":"^[1-9][0-9]{0,5}(s|m|h)$"}}};
+const pattern44 = new RegExp("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$", "u");
+const pattern45 = new RegExp("^[-._a-zA-Z0-9]{1,253}$", "u");
+const pattern46 = new RegExp("^[A-Za-z_][A-Za-z0-9_]{0,127}$", "u");
+const pattern47 = new RegExp("^[1-9][0-9]{0,5}(s|m|h)$", "u");
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate47.evaluated;
+const evaluated0 = validate48.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3424,7 +4309,7 @@ evaluated0.items = undefined;
 }
 if(Array.isArray(data)){
 if(data.length > 20){
-const err0 = {instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema68,data};
+const err0 = {instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3434,7 +4319,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.length < 1){
-const err1 = {instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema68,data};
+const err1 = {instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3448,7 +4333,7 @@ for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.cluster === undefined){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/delivery/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema69.required,parentSchema:schema69,data:data0};
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/delivery/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema72.required,parentSchema:schema72,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3459,7 +4344,7 @@ errors++;
 }
 for(const key0 in data0){
 if(!(((((key0 === "cluster") || (key0 === "via")) || (key0 === "secretName")) || (key0 === "keys")) || (key0 === "refreshInterval"))){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/delivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data:data0};
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/delivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3473,7 +4358,7 @@ if(data0.cluster !== undefined){
 let data1 = data0.cluster;
 if(typeof data1 === "string"){
 if(func3(data1) > 63){
-const err4 = {instancePath:instancePath+"/" + i0+"/cluster",schemaPath:"#/$defs/delivery/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema69.properties.cluster,data:data1};
+const err4 = {instancePath:instancePath+"/" + i0+"/cluster",schemaPath:"#/$defs/delivery/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema72.properties.cluster,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3483,7 +4368,7 @@ vErrors.push(err4);
 errors++;
 }
 if(func3(data1) < 1){
-const err5 = {instancePath:instancePath+"/" + i0+"/cluster",schemaPath:"#/$defs/delivery/properties/cluster/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.cluster,data:data1};
+const err5 = {instancePath:instancePath+"/" + i0+"/cluster",schemaPath:"#/$defs/delivery/properties/cluster/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema72.properties.cluster,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3494,7 +4379,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + i0+"/cluster",schemaPath:"#/$defs/delivery/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.cluster.type,parentSchema:schema69.properties.cluster,data:data1};
+const err6 = {instancePath:instancePath+"/" + i0+"/cluster",schemaPath:"#/$defs/delivery/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.cluster.type,parentSchema:schema72.properties.cluster,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3507,7 +4392,7 @@ errors++;
 if(data0.via !== undefined){
 let data2 = data0.via;
 if(!((data2 === "external-secrets") || (data2 === "csi"))){
-const err7 = {instancePath:instancePath+"/" + i0+"/via",schemaPath:"#/$defs/delivery/properties/via/enum",keyword:"enum",params:{allowedValues: schema69.properties.via.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.via.enum,parentSchema:schema69.properties.via,data:data2};
+const err7 = {instancePath:instancePath+"/" + i0+"/via",schemaPath:"#/$defs/delivery/properties/via/enum",keyword:"enum",params:{allowedValues: schema72.properties.via.enum},message:"must be equal to one of the allowed values",schema:schema72.properties.via.enum,parentSchema:schema72.properties.via,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3520,8 +4405,8 @@ errors++;
 if(data0.secretName !== undefined){
 let data3 = data0.secretName;
 if(typeof data3 === "string"){
-if(!pattern41.test(data3)){
-const err8 = {instancePath:instancePath+"/" + i0+"/secretName",schemaPath:"#/$defs/delivery/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema69.properties.secretName,data:data3};
+if(!pattern44.test(data3)){
+const err8 = {instancePath:instancePath+"/" + i0+"/secretName",schemaPath:"#/$defs/delivery/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema72.properties.secretName,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3532,7 +4417,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/" + i0+"/secretName",schemaPath:"#/$defs/delivery/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.secretName.type,parentSchema:schema69.properties.secretName,data:data3};
+const err9 = {instancePath:instancePath+"/" + i0+"/secretName",schemaPath:"#/$defs/delivery/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.secretName.type,parentSchema:schema72.properties.secretName,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3546,7 +4431,7 @@ if(data0.keys !== undefined){
 let data4 = data0.keys;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(Object.keys(data4).length > 50){
-const err10 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema69.properties.keys,data:data4};
+const err10 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema72.properties.keys,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3556,7 +4441,7 @@ vErrors.push(err10);
 errors++;
 }
 if(Object.keys(data4).length < 1){
-const err11 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema69.properties.keys,data:data4};
+const err11 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema72.properties.keys,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3568,8 +4453,8 @@ errors++;
 for(const key1 in data4){
 const _errs12 = errors;
 if(typeof key1 === "string"){
-if(!pattern42.test(key1)){
-const err12 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]{1,253}$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]{1,253}$"+"\"",schema:"^[-._a-zA-Z0-9]{1,253}$",parentSchema:schema69.properties.keys.propertyNames,data:key1,propertyName:key1};
+if(!pattern45.test(key1)){
+const err12 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]{1,253}$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]{1,253}$"+"\"",schema:"^[-._a-zA-Z0-9]{1,253}$",parentSchema:schema72.properties.keys.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3580,7 +4465,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.keys.propertyNames.type,parentSchema:schema69.properties.keys.propertyNames,data:key1,propertyName:key1};
+const err13 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.keys.propertyNames.type,parentSchema:schema72.properties.keys.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3591,7 +4476,7 @@ errors++;
 }
 var valid4 = _errs12 === errors;
 if(!valid4){
-const err14 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema69.properties.keys.propertyNames,parentSchema:schema69.properties.keys,data:data4};
+const err14 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema72.properties.keys.propertyNames,parentSchema:schema72.properties.keys,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3604,8 +4489,8 @@ errors++;
 for(const key2 in data4){
 let data5 = data4[key2];
 if(typeof data5 === "string"){
-if(!pattern43.test(data5)){
-const err15 = {instancePath:instancePath+"/" + i0+"/keys/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/delivery/properties/keys/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]{0,127}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]{0,127}$",parentSchema:schema69.properties.keys.additionalProperties,data:data5};
+if(!pattern46.test(data5)){
+const err15 = {instancePath:instancePath+"/" + i0+"/keys/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/delivery/properties/keys/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]{0,127}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]{0,127}$",parentSchema:schema72.properties.keys.additionalProperties,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3616,7 +4501,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/" + i0+"/keys/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/delivery/properties/keys/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.keys.additionalProperties.type,parentSchema:schema69.properties.keys.additionalProperties,data:data5};
+const err16 = {instancePath:instancePath+"/" + i0+"/keys/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/delivery/properties/keys/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.keys.additionalProperties.type,parentSchema:schema72.properties.keys.additionalProperties,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3628,7 +4513,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.properties.keys.type,parentSchema:schema69.properties.keys,data:data4};
+const err17 = {instancePath:instancePath+"/" + i0+"/keys",schemaPath:"#/$defs/delivery/properties/keys/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.properties.keys.type,parentSchema:schema72.properties.keys,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3641,8 +4526,8 @@ errors++;
 if(data0.refreshInterval !== undefined){
 let data6 = data0.refreshInterval;
 if(typeof data6 === "string"){
-if(!pattern44.test(data6)){
-const err18 = {instancePath:instancePath+"/" + i0+"/refreshInterval",schemaPath:"#/$defs/delivery/properties/refreshInterval/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]{0,5}(s|m|h)$"},message:"must match pattern \""+"^[1-9][0-9]{0,5}(s|m|h)$"+"\"",schema:"^[1-9][0-9]{0,5}(s|m|h)$",parentSchema:schema69.properties.refreshInterval,data:data6};
+if(!pattern47.test(data6)){
+const err18 = {instancePath:instancePath+"/" + i0+"/refreshInterval",schemaPath:"#/$defs/delivery/properties/refreshInterval/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]{0,5}(s|m|h)$"},message:"must match pattern \""+"^[1-9][0-9]{0,5}(s|m|h)$"+"\"",schema:"^[1-9][0-9]{0,5}(s|m|h)$",parentSchema:schema72.properties.refreshInterval,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3653,7 +4538,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/" + i0+"/refreshInterval",schemaPath:"#/$defs/delivery/properties/refreshInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.refreshInterval.type,parentSchema:schema69.properties.refreshInterval,data:data6};
+const err19 = {instancePath:instancePath+"/" + i0+"/refreshInterval",schemaPath:"#/$defs/delivery/properties/refreshInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.refreshInterval.type,parentSchema:schema72.properties.refreshInterval,data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3665,7 +4550,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/delivery/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data:data0};
+const err20 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/delivery/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data:data0};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3677,7 +4562,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema68.type,parentSchema:schema68,data};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema71.type,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3686,21 +4571,21 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate47.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
-validate47.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate48.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern36 = new RegExp("^[A-Za-z0-9._:-]+$", "u");
-const pattern37 = new RegExp("^[A-Za-z_][A-Za-z0-9_$-]*$", "u");
-const pattern38 = new RegExp("^[A-Za-z_][A-Za-z0-9_$]{0,62}$", "u");
-const pattern40 = new RegExp("^[0-9A-Za-z-]{1,127}$", "u");
+const pattern39 = new RegExp("^[A-Za-z0-9._:-]+$", "u");
+const pattern40 = new RegExp("^[A-Za-z_][A-Za-z0-9_$-]*$", "u");
+const pattern41 = new RegExp("^[A-Za-z_][A-Za-z0-9_$]{0,62}$", "u");
+const pattern43 = new RegExp("^[0-9A-Za-z-]{1,127}$", "u");
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://vaultpilot.dev/schemas/v1/secret.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate44.evaluated;
+const evaluated0 = validate45.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3709,7 +4594,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema65.required,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3719,7 +4604,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema65.required,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3729,7 +4614,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema65.required,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3739,7 +4624,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema65.required,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3750,7 +4635,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3776,7 +4661,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("Secret" !== data1){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Secret"},message:"must be equal to constant",schema:"Secret",parentSchema:schema62.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Secret"},message:"must be equal to constant",schema:"Secret",parentSchema:schema65.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3787,8 +4672,8 @@ errors++;
 }
 }
 if(data.metadata !== undefined){
-if(!(validate45(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+if(!(validate46(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
@@ -3796,7 +4681,7 @@ if(data.spec !== undefined){
 let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.type === undefined){
-const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema62.properties.spec.required,parentSchema:schema62.properties.spec,data:data3};
+const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema65.properties.spec.required,parentSchema:schema65.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3806,7 +4691,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data3.schedule === undefined){
-const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema62.properties.spec.required,parentSchema:schema62.properties.spec,data:data3};
+const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema65.properties.spec.required,parentSchema:schema65.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3817,7 +4702,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!((((((key1 === "type") || (key1 === "schedule")) || (key1 === "consumers")) || (key1 === "connection")) || (key1 === "password")) || (key1 === "delivery"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema62.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema65.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3830,7 +4715,7 @@ errors++;
 if(data3.type !== undefined){
 let data4 = data3.type;
 if(!((((((data4 === "postgres") || (data4 === "mysql")) || (data4 === "api-key")) || (data4 === "webhook")) || (data4 === "aws-iam-key")) || (data4 === "generic"))){
-const err10 = {instancePath:instancePath+"/spec/type",schemaPath:"#/properties/spec/properties/type/enum",keyword:"enum",params:{allowedValues: schema62.properties.spec.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema62.properties.spec.properties.type.enum,parentSchema:schema62.properties.spec.properties.type,data:data4};
+const err10 = {instancePath:instancePath+"/spec/type",schemaPath:"#/properties/spec/properties/type/enum",keyword:"enum",params:{allowedValues: schema65.properties.spec.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema65.properties.spec.properties.type.enum,parentSchema:schema65.properties.spec.properties.type,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3844,7 +4729,7 @@ if(data3.schedule !== undefined){
 let data5 = data3.schedule;
 if(typeof data5 === "string"){
 if(!pattern4.test(data5)){
-const err11 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema62.properties.spec.properties.schedule,data:data5};
+const err11 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema65.properties.spec.properties.schedule,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3855,7 +4740,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.schedule.type,parentSchema:schema62.properties.spec.properties.schedule,data:data5};
+const err12 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.schedule.type,parentSchema:schema65.properties.spec.properties.schedule,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3873,7 +4758,7 @@ for(let i0=0; i0<len0; i0++){
 let data7 = data6[i0];
 if(typeof data7 === "string"){
 if(!pattern4.test(data7)){
-const err13 = {instancePath:instancePath+"/spec/consumers/" + i0,schemaPath:"#/properties/spec/properties/consumers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema62.properties.spec.properties.consumers.items,data:data7};
+const err13 = {instancePath:instancePath+"/spec/consumers/" + i0,schemaPath:"#/properties/spec/properties/consumers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema65.properties.spec.properties.consumers.items,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3884,7 +4769,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/spec/consumers/" + i0,schemaPath:"#/properties/spec/properties/consumers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.consumers.items.type,parentSchema:schema62.properties.spec.properties.consumers.items,data:data7};
+const err14 = {instancePath:instancePath+"/spec/consumers/" + i0,schemaPath:"#/properties/spec/properties/consumers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.consumers.items.type,parentSchema:schema65.properties.spec.properties.consumers.items,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3905,7 +4790,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err15 = {instancePath:instancePath+"/spec/consumers",schemaPath:"#/properties/spec/properties/consumers/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema62.properties.spec.properties.consumers,data:data6};
+const err15 = {instancePath:instancePath+"/spec/consumers",schemaPath:"#/properties/spec/properties/consumers/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema65.properties.spec.properties.consumers,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3920,7 +4805,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/spec/consumers",schemaPath:"#/properties/spec/properties/consumers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema62.properties.spec.properties.consumers.type,parentSchema:schema62.properties.spec.properties.consumers,data:data6};
+const err16 = {instancePath:instancePath+"/spec/consumers",schemaPath:"#/properties/spec/properties/consumers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema65.properties.spec.properties.consumers.type,parentSchema:schema65.properties.spec.properties.consumers,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3934,7 +4819,7 @@ if(data3.connection !== undefined){
 let data8 = data3.connection;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.host === undefined){
-const err17 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema62.properties.spec.properties.connection.required,parentSchema:schema62.properties.spec.properties.connection,data:data8};
+const err17 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema65.properties.spec.properties.connection.required,parentSchema:schema65.properties.spec.properties.connection,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3944,7 +4829,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data8.username === undefined){
-const err18 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/required",keyword:"required",params:{missingProperty: "username"},message:"must have required property '"+"username"+"'",schema:schema62.properties.spec.properties.connection.required,parentSchema:schema62.properties.spec.properties.connection,data:data8};
+const err18 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/required",keyword:"required",params:{missingProperty: "username"},message:"must have required property '"+"username"+"'",schema:schema65.properties.spec.properties.connection.required,parentSchema:schema65.properties.spec.properties.connection,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3955,7 +4840,7 @@ errors++;
 }
 for(const key2 in data8){
 if(!(((((((key2 === "host") || (key2 === "port")) || (key2 === "database")) || (key2 === "username")) || (key2 === "masterSecret")) || (key2 === "strategy")) || (key2 === "tls"))){
-const err19 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema62.properties.spec.properties.connection,data:data8};
+const err19 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema65.properties.spec.properties.connection,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3969,7 +4854,7 @@ if(data8.host !== undefined){
 let data9 = data8.host;
 if(typeof data9 === "string"){
 if(func3(data9) > 253){
-const err20 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema62.properties.spec.properties.connection.properties.host,data:data9};
+const err20 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema65.properties.spec.properties.connection.properties.host,data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3979,7 +4864,7 @@ vErrors.push(err20);
 errors++;
 }
 if(func3(data9) < 1){
-const err21 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.spec.properties.connection.properties.host,data:data9};
+const err21 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema65.properties.spec.properties.connection.properties.host,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3988,8 +4873,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(!pattern36.test(data9)){
-const err22 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]+$"+"\"",schema:"^[A-Za-z0-9._:-]+$",parentSchema:schema62.properties.spec.properties.connection.properties.host,data:data9};
+if(!pattern39.test(data9)){
+const err22 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]+$"+"\"",schema:"^[A-Za-z0-9._:-]+$",parentSchema:schema65.properties.spec.properties.connection.properties.host,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4000,7 +4885,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.connection.properties.host.type,parentSchema:schema62.properties.spec.properties.connection.properties.host,data:data9};
+const err23 = {instancePath:instancePath+"/spec/connection/host",schemaPath:"#/properties/spec/properties/connection/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.connection.properties.host.type,parentSchema:schema65.properties.spec.properties.connection.properties.host,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4013,7 +4898,7 @@ errors++;
 if(data8.port !== undefined){
 let data10 = data8.port;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err24 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.spec.properties.connection.properties.port.type,parentSchema:schema62.properties.spec.properties.connection.properties.port,data:data10};
+const err24 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.properties.spec.properties.connection.properties.port.type,parentSchema:schema65.properties.spec.properties.connection.properties.port,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4024,7 +4909,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 65535 || isNaN(data10)){
-const err25 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema62.properties.spec.properties.connection.properties.port,data:data10};
+const err25 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema65.properties.spec.properties.connection.properties.port,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4034,7 +4919,7 @@ vErrors.push(err25);
 errors++;
 }
 if(data10 < 1 || isNaN(data10)){
-const err26 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema62.properties.spec.properties.connection.properties.port,data:data10};
+const err26 = {instancePath:instancePath+"/spec/connection/port",schemaPath:"#/properties/spec/properties/connection/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65.properties.spec.properties.connection.properties.port,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4049,7 +4934,7 @@ if(data8.database !== undefined){
 let data11 = data8.database;
 if(typeof data11 === "string"){
 if(func3(data11) > 63){
-const err27 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema62.properties.spec.properties.connection.properties.database,data:data11};
+const err27 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema65.properties.spec.properties.connection.properties.database,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4059,7 +4944,7 @@ vErrors.push(err27);
 errors++;
 }
 if(func3(data11) < 1){
-const err28 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.spec.properties.connection.properties.database,data:data11};
+const err28 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema65.properties.spec.properties.connection.properties.database,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4068,8 +4953,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(!pattern37.test(data11)){
-const err29 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$-]*$",parentSchema:schema62.properties.spec.properties.connection.properties.database,data:data11};
+if(!pattern40.test(data11)){
+const err29 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$-]*$",parentSchema:schema65.properties.spec.properties.connection.properties.database,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4080,7 +4965,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.connection.properties.database.type,parentSchema:schema62.properties.spec.properties.connection.properties.database,data:data11};
+const err30 = {instancePath:instancePath+"/spec/connection/database",schemaPath:"#/properties/spec/properties/connection/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.connection.properties.database.type,parentSchema:schema65.properties.spec.properties.connection.properties.database,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4093,8 +4978,8 @@ errors++;
 if(data8.username !== undefined){
 let data12 = data8.username;
 if(typeof data12 === "string"){
-if(!pattern38.test(data12)){
-const err31 = {instancePath:instancePath+"/spec/connection/username",schemaPath:"#/properties/spec/properties/connection/properties/username/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema62.properties.spec.properties.connection.properties.username,data:data12};
+if(!pattern41.test(data12)){
+const err31 = {instancePath:instancePath+"/spec/connection/username",schemaPath:"#/properties/spec/properties/connection/properties/username/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema65.properties.spec.properties.connection.properties.username,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4105,7 +4990,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/spec/connection/username",schemaPath:"#/properties/spec/properties/connection/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.connection.properties.username.type,parentSchema:schema62.properties.spec.properties.connection.properties.username,data:data12};
+const err32 = {instancePath:instancePath+"/spec/connection/username",schemaPath:"#/properties/spec/properties/connection/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.connection.properties.username.type,parentSchema:schema65.properties.spec.properties.connection.properties.username,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4119,7 +5004,7 @@ if(data8.masterSecret !== undefined){
 let data13 = data8.masterSecret;
 if(typeof data13 === "string"){
 if(!pattern4.test(data13)){
-const err33 = {instancePath:instancePath+"/spec/connection/masterSecret",schemaPath:"#/properties/spec/properties/connection/properties/masterSecret/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema62.properties.spec.properties.connection.properties.masterSecret,data:data13};
+const err33 = {instancePath:instancePath+"/spec/connection/masterSecret",schemaPath:"#/properties/spec/properties/connection/properties/masterSecret/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema65.properties.spec.properties.connection.properties.masterSecret,data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4130,7 +5015,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/spec/connection/masterSecret",schemaPath:"#/properties/spec/properties/connection/properties/masterSecret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.connection.properties.masterSecret.type,parentSchema:schema62.properties.spec.properties.connection.properties.masterSecret,data:data13};
+const err34 = {instancePath:instancePath+"/spec/connection/masterSecret",schemaPath:"#/properties/spec/properties/connection/properties/masterSecret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.connection.properties.masterSecret.type,parentSchema:schema65.properties.spec.properties.connection.properties.masterSecret,data:data13};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4143,7 +5028,7 @@ errors++;
 if(data8.strategy !== undefined){
 let data14 = data8.strategy;
 if(!((data14 === "single") || (data14 === "alternating"))){
-const err35 = {instancePath:instancePath+"/spec/connection/strategy",schemaPath:"#/properties/spec/properties/connection/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema62.properties.spec.properties.connection.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema62.properties.spec.properties.connection.properties.strategy.enum,parentSchema:schema62.properties.spec.properties.connection.properties.strategy,data:data14};
+const err35 = {instancePath:instancePath+"/spec/connection/strategy",schemaPath:"#/properties/spec/properties/connection/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema65.properties.spec.properties.connection.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema65.properties.spec.properties.connection.properties.strategy.enum,parentSchema:schema65.properties.spec.properties.connection.properties.strategy,data:data14};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4156,7 +5041,7 @@ errors++;
 if(data8.tls !== undefined){
 let data15 = data8.tls;
 if(typeof data15 !== "boolean"){
-const err36 = {instancePath:instancePath+"/spec/connection/tls",schemaPath:"#/properties/spec/properties/connection/properties/tls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema62.properties.spec.properties.connection.properties.tls.type,parentSchema:schema62.properties.spec.properties.connection.properties.tls,data:data15};
+const err36 = {instancePath:instancePath+"/spec/connection/tls",schemaPath:"#/properties/spec/properties/connection/properties/tls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema65.properties.spec.properties.connection.properties.tls.type,parentSchema:schema65.properties.spec.properties.connection.properties.tls,data:data15};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4168,7 +5053,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.properties.spec.properties.connection.type,parentSchema:schema62.properties.spec.properties.connection,data:data8};
+const err37 = {instancePath:instancePath+"/spec/connection",schemaPath:"#/properties/spec/properties/connection/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.spec.properties.connection.type,parentSchema:schema65.properties.spec.properties.connection,data:data8};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4183,7 +5068,7 @@ let data16 = data3.password;
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key3 in data16){
 if(!((key3 === "length") || (key3 === "exclude"))){
-const err38 = {instancePath:instancePath+"/spec/password",schemaPath:"#/properties/spec/properties/password/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema62.properties.spec.properties.password,data:data16};
+const err38 = {instancePath:instancePath+"/spec/password",schemaPath:"#/properties/spec/properties/password/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema65.properties.spec.properties.password,data:data16};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -4196,7 +5081,7 @@ errors++;
 if(data16.length !== undefined){
 let data17 = data16.length;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err39 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.spec.properties.password.properties.length.type,parentSchema:schema62.properties.spec.properties.password.properties.length,data:data17};
+const err39 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.properties.spec.properties.password.properties.length.type,parentSchema:schema65.properties.spec.properties.password.properties.length,data:data17};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4207,7 +5092,7 @@ errors++;
 }
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 4096 || isNaN(data17)){
-const err40 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096",schema:4096,parentSchema:schema62.properties.spec.properties.password.properties.length,data:data17};
+const err40 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096",schema:4096,parentSchema:schema65.properties.spec.properties.password.properties.length,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -4217,7 +5102,7 @@ vErrors.push(err40);
 errors++;
 }
 if(data17 < 8 || isNaN(data17)){
-const err41 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema62.properties.spec.properties.password.properties.length,data:data17};
+const err41 = {instancePath:instancePath+"/spec/password/length",schemaPath:"#/properties/spec/properties/password/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema65.properties.spec.properties.password.properties.length,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -4232,7 +5117,7 @@ if(data16.exclude !== undefined){
 let data18 = data16.exclude;
 if(typeof data18 === "string"){
 if(func3(data18) > 256){
-const err42 = {instancePath:instancePath+"/spec/password/exclude",schemaPath:"#/properties/spec/properties/password/properties/exclude/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema62.properties.spec.properties.password.properties.exclude,data:data18};
+const err42 = {instancePath:instancePath+"/spec/password/exclude",schemaPath:"#/properties/spec/properties/password/properties/exclude/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema65.properties.spec.properties.password.properties.exclude,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -4243,7 +5128,7 @@ errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/spec/password/exclude",schemaPath:"#/properties/spec/properties/password/properties/exclude/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.spec.properties.password.properties.exclude.type,parentSchema:schema62.properties.spec.properties.password.properties.exclude,data:data18};
+const err43 = {instancePath:instancePath+"/spec/password/exclude",schemaPath:"#/properties/spec/properties/password/properties/exclude/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.spec.properties.password.properties.exclude.type,parentSchema:schema65.properties.spec.properties.password.properties.exclude,data:data18};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -4255,7 +5140,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/spec/password",schemaPath:"#/properties/spec/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.properties.spec.properties.password.type,parentSchema:schema62.properties.spec.properties.password,data:data16};
+const err44 = {instancePath:instancePath+"/spec/password",schemaPath:"#/properties/spec/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.spec.properties.password.type,parentSchema:schema65.properties.spec.properties.password,data:data16};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -4270,7 +5155,7 @@ let data19 = data3.delivery;
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 for(const key4 in data19){
 if(!((key4 === "azureKeyVault") || (key4 === "kubernetes"))){
-const err45 = {instancePath:instancePath+"/spec/delivery",schemaPath:"#/properties/spec/properties/delivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema62.properties.spec.properties.delivery,data:data19};
+const err45 = {instancePath:instancePath+"/spec/delivery",schemaPath:"#/properties/spec/properties/delivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema65.properties.spec.properties.delivery,data:data19};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -4285,7 +5170,7 @@ let data20 = data19.azureKeyVault;
 if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 for(const key5 in data20){
 if(!((key5 === "name") || (key5 === "contentType"))){
-const err46 = {instancePath:instancePath+"/spec/delivery/azureKeyVault",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data:data20};
+const err46 = {instancePath:instancePath+"/spec/delivery/azureKeyVault",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data:data20};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -4298,8 +5183,8 @@ errors++;
 if(data20.name !== undefined){
 let data21 = data20.name;
 if(typeof data21 === "string"){
-if(!pattern40.test(data21)){
-const err47 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/name",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/name/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{1,127}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{1,127}$"+"\"",schema:"^[0-9A-Za-z-]{1,127}$",parentSchema:schema67.properties.name,data:data21};
+if(!pattern43.test(data21)){
+const err47 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/name",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/name/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{1,127}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{1,127}$"+"\"",schema:"^[0-9A-Za-z-]{1,127}$",parentSchema:schema70.properties.name,data:data21};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -4310,7 +5195,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/name",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.name.type,parentSchema:schema67.properties.name,data:data21};
+const err48 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/name",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.name.type,parentSchema:schema70.properties.name,data:data21};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -4324,7 +5209,7 @@ if(data20.contentType !== undefined){
 let data22 = data20.contentType;
 if(typeof data22 === "string"){
 if(func3(data22) > 255){
-const err49 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema67.properties.contentType,data:data22};
+const err49 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema70.properties.contentType,data:data22};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -4334,7 +5219,7 @@ vErrors.push(err49);
 errors++;
 }
 if(func3(data22) < 1){
-const err50 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.contentType,data:data22};
+const err50 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.contentType,data:data22};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -4345,7 +5230,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.contentType.type,parentSchema:schema67.properties.contentType,data:data22};
+const err51 = {instancePath:instancePath+"/spec/delivery/azureKeyVault/contentType",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/properties/contentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.contentType.type,parentSchema:schema70.properties.contentType,data:data22};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -4357,7 +5242,7 @@ errors++;
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/spec/delivery/azureKeyVault",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data:data20};
+const err52 = {instancePath:instancePath+"/spec/delivery/azureKeyVault",schemaPath:"azure.defs.schema.json#/$defs/secretAzureKeyVault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data:data20};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -4368,14 +5253,14 @@ errors++;
 }
 }
 if(data19.kubernetes !== undefined){
-if(!(validate47(data19.kubernetes, {instancePath:instancePath+"/spec/delivery/kubernetes",parentData:data19,parentDataProperty:"kubernetes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+if(!(validate48(data19.kubernetes, {instancePath:instancePath+"/spec/delivery/kubernetes",parentData:data19,parentDataProperty:"kubernetes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/spec/delivery",schemaPath:"#/properties/spec/properties/delivery/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.properties.spec.properties.delivery.type,parentSchema:schema62.properties.spec.properties.delivery,data:data19};
+const err53 = {instancePath:instancePath+"/spec/delivery",schemaPath:"#/properties/spec/properties/delivery/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.spec.properties.delivery.type,parentSchema:schema65.properties.spec.properties.delivery,data:data19};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -4387,7 +5272,7 @@ errors++;
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.properties.spec.type,parentSchema:schema62.properties.spec,data:data3};
+const err54 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.spec.type,parentSchema:schema65.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -4399,7 +5284,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data};
+const err55 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -4408,20 +5293,20 @@ vErrors.push(err55);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Service = validate49;
-const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/service.schema.json","title":"Service","description":"A workload of a tenant that consumes secrets and is reloaded when they rotate.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Service"},"metadata":{"$ref":"common.schema.json#/$defs/tenantMetadata"},"spec":{"description":"Where the service runs and how it is reloaded after a secret it consumes rotates.","type":"object","additionalProperties":false,"required":["runtime"],"properties":{"runtime":{"description":"Where the service runs, which decides how it is reloaded after a rotation: ecs, lambda, kubernetes or ec2.","enum":["ecs","lambda","kubernetes","ec2"]},"kubernetes":{"$ref":"kubernetes.defs.schema.json#/$defs/serviceKubernetes"},"reload":{"description":"How to make the service pick up a rotated secret. Give the block that matches spec.runtime. Without it, the service is not reloaded and must read the secret again by itself.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"ecs":{"description":"Force a new deployment of an ECS service (UpdateService forceNewDeployment), then wait until it is stable.","type":"object","additionalProperties":false,"required":["cluster","service"],"properties":{"cluster":{"description":"The ECS cluster's name or ARN.","type":"string","minLength":1,"maxLength":2048},"service":{"description":"The ECS service's name or ARN.","type":"string","minLength":1,"maxLength":2048}}},"lambda":{"description":"Set the function's VAULTPILOT_SECRET_VERSION environment variable to the new version id, which starts fresh execution environments.","type":"object","additionalProperties":false,"required":["function"],"properties":{"function":{"description":"The Lambda function's name or ARN.","type":"string","minLength":1,"maxLength":2048},"healthCheck":{"description":"After the update, invoke the function with {\"vaultpilot\":\"health-check\"} and require it to succeed. Default: false.","type":"boolean"}}},"kubernetes":{"description":"Restart a Deployment by setting a pod-template annotation to a hash of the new version id, then wait for its ready replicas.","type":"object","additionalProperties":false,"required":["namespace","deployment"],"properties":{"namespace":{"description":"The Kubernetes namespace.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},"deployment":{"description":"The Deployment's name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},"cluster":{"description":"The EKS cluster's name. The rotation Lambda needs it to reload the deployment: it reaches the cluster through eks:DescribeCluster and an IAM token, and the Pulumi program grants its role eks:DescribeCluster on this cluster and an access entry for the namespace. vaultpilot rotate ignores it and uses the kubeconfig's current context.","type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"}}},"ec2":{"description":"Run an SSM document on the instances with the given tags to restart the application (SendCommand), then wait for it to succeed.","type":"object","additionalProperties":false,"required":["instanceTags","document"],"properties":{"instanceTags":{"description":"Tags that select the instances, all of which must match.","type":"object","minProperties":1,"maxProperties":5,"propertyNames":{"description":"A tag key.","type":"string","minLength":1,"maxLength":128},"additionalProperties":{"description":"The tag's value.","type":"string","minLength":1,"maxLength":256}},"document":{"description":"The SSM document to run, such as AWS-RunShellScript or a document of your own.","type":"string","pattern":"^[a-zA-Z0-9_.:/-]{3,128}$"},"parameters":{"description":"The document's parameters, such as {commands: [\"systemctl restart app\"]}.","type":"object","additionalProperties":{"description":"A parameter's values.","type":"array","items":{"description":"One value.","type":"string"}}}}}}},"azure":{"$ref":"azure.defs.schema.json#/$defs/serviceAzure"}}}}};
-const schema75 = {"description":"How a service with runtime kubernetes runs: its ServiceAccount, created in the tenant's namespace on every cluster its secrets are delivered to and annotated with its IAM role (IRSA).","type":"object","additionalProperties":false,"properties":{"serviceAccount":{"description":"The ServiceAccount's name. Default: the service's name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"}}};
-const schema76 = {"description":"The service's identity in Microsoft Entra; it gets Key Vault Secrets User on each Azure-delivered secret it consumes.","type":"object","additionalProperties":false,"required":["principalId"],"properties":{"principalId":{"description":"The object id (a GUID) of the service's managed identity or service principal.","type":"string","minLength":1,"maxLength":64},"principalType":{"description":"What the principal is. Default: ServicePrincipal (managed identities are service principals).","enum":["ServicePrincipal","User","Group"]}}};
+export const Service = validate50;
+const schema73 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://vaultpilot.dev/schemas/v1/service.schema.json","title":"Service","description":"A workload of a tenant that consumes secrets and is reloaded when they rotate.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"description":"The document kind.","const":"Service"},"metadata":{"$ref":"common.schema.json#/$defs/tenantMetadata"},"spec":{"description":"Where the service runs and how it is reloaded after a secret it consumes rotates.","type":"object","additionalProperties":false,"required":["runtime"],"properties":{"runtime":{"description":"Where the service runs, which decides how it is reloaded after a rotation: ecs, lambda, kubernetes or ec2.","enum":["ecs","lambda","kubernetes","ec2"]},"kubernetes":{"$ref":"kubernetes.defs.schema.json#/$defs/serviceKubernetes"},"reload":{"description":"How to make the service pick up a rotated secret. Give the block that matches spec.runtime. Without it, the service is not reloaded and must read the secret again by itself.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"ecs":{"description":"Force a new deployment of an ECS service (UpdateService forceNewDeployment), then wait until it is stable.","type":"object","additionalProperties":false,"required":["cluster","service"],"properties":{"cluster":{"description":"The ECS cluster's name or ARN.","type":"string","minLength":1,"maxLength":2048},"service":{"description":"The ECS service's name or ARN.","type":"string","minLength":1,"maxLength":2048}}},"lambda":{"description":"Set the function's VAULTPILOT_SECRET_VERSION environment variable to the new version id, which starts fresh execution environments.","type":"object","additionalProperties":false,"required":["function"],"properties":{"function":{"description":"The Lambda function's name or ARN.","type":"string","minLength":1,"maxLength":2048},"healthCheck":{"description":"After the update, invoke the function with {\"vaultpilot\":\"health-check\"} and require it to succeed. Default: false.","type":"boolean"}}},"kubernetes":{"description":"Restart a Deployment by setting a pod-template annotation to a hash of the new version id, then wait for its ready replicas.","type":"object","additionalProperties":false,"required":["namespace","deployment"],"properties":{"namespace":{"description":"The Kubernetes namespace.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},"deployment":{"description":"The Deployment's name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},"cluster":{"description":"The EKS cluster's name. The rotation Lambda needs it to reload the deployment: it reaches the cluster through eks:DescribeCluster and an IAM token, and the Pulumi program grants its role eks:DescribeCluster on this cluster and an access entry for the namespace. vaultpilot rotate ignores it and uses the kubeconfig's current context.","type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"}}},"ec2":{"description":"Run an SSM document on the instances with the given tags to restart the application (SendCommand), then wait for it to succeed.","type":"object","additionalProperties":false,"required":["instanceTags","document"],"properties":{"instanceTags":{"description":"Tags that select the instances, all of which must match.","type":"object","minProperties":1,"maxProperties":5,"propertyNames":{"description":"A tag key.","type":"string","minLength":1,"maxLength":128},"additionalProperties":{"description":"The tag's value.","type":"string","minLength":1,"maxLength":256}},"document":{"description":"The SSM document to run, such as AWS-RunShellScript or a document of your own.","type":"string","pattern":"^[a-zA-Z0-9_.:/-]{3,128}$"},"parameters":{"description":"The document's parameters, such as {commands: [\"systemctl restart app\"]}.","type":"object","additionalProperties":{"description":"A parameter's values.","type":"array","items":{"description":"One value.","type":"string"}}}}}}},"azure":{"$ref":"azure.defs.schema.json#/$defs/serviceAzure"}}}}};
+const schema78 = {"description":"How a service with runtime kubernetes runs: its ServiceAccount, created in the tenant's namespace on every cluster its secrets are delivered to and annotated with its IAM role (IRSA).","type":"object","additionalProperties":false,"properties":{"serviceAccount":{"description":"The ServiceAccount's name. Default: the service's name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"}}};
+const schema79 = {"description":"The service's identity in Microsoft Entra; it gets Key Vault Secrets User on each Azure-delivered secret it consumes.","type":"object","additionalProperties":false,"required":["principalId"],"properties":{"principalId":{"description":"The object id (a GUID) of the service's managed identity or service principal.","type":"string","minLength":1,"maxLength":64},"principalType":{"description":"What the principal is. Default: ServicePrincipal (managed identities are service principals).","enum":["ServicePrincipal","User","Group"]}}};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate50.evaluated;
+const evaluated0 = validate51.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4430,7 +5315,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema64.required,parentSchema:schema64,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema67.required,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4440,7 +5325,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.tenant === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema64.required,parentSchema:schema64,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenant"},message:"must have required property '"+"tenant"+"'",schema:schema67.required,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4451,7 +5336,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "tenant"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4490,7 +5375,7 @@ if(data.tenant !== undefined){
 let data1 = data.tenant;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema66,data:data1};
+const err5 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"+"\"",schema:"^[a-z][a-z0-9-]{1,30}[a-z0-9]$",parentSchema:schema69,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4501,7 +5386,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.type,parentSchema:schema66,data:data1};
+const err6 = {instancePath:instancePath+"/tenant",schemaPath:"#/$defs/tenantName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4513,7 +5398,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4522,18 +5407,18 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
-validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern51 = new RegExp("^[a-zA-Z0-9_.:/-]{3,128}$", "u");
+const pattern54 = new RegExp("^[a-zA-Z0-9_.:/-]{3,128}$", "u");
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://vaultpilot.dev/schemas/v1/service.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate49.evaluated;
+const evaluated0 = validate50.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4542,7 +5427,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema70.required,parentSchema:schema70,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema73.required,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4552,7 +5437,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema70.required,parentSchema:schema70,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema73.required,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4562,7 +5447,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema70.required,parentSchema:schema70,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema73.required,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4572,7 +5457,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema70.required,parentSchema:schema70,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema73.required,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4583,7 +5468,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4609,7 +5494,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("Service" !== data1){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Service"},message:"must be equal to constant",schema:"Service",parentSchema:schema70.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Service"},message:"must be equal to constant",schema:"Service",parentSchema:schema73.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4620,8 +5505,8 @@ errors++;
 }
 }
 if(data.metadata !== undefined){
-if(!(validate50(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate51(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -4629,7 +5514,7 @@ if(data.spec !== undefined){
 let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.runtime === undefined){
-const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "runtime"},message:"must have required property '"+"runtime"+"'",schema:schema70.properties.spec.required,parentSchema:schema70.properties.spec,data:data3};
+const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "runtime"},message:"must have required property '"+"runtime"+"'",schema:schema73.properties.spec.required,parentSchema:schema73.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4640,7 +5525,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!((((key1 === "runtime") || (key1 === "kubernetes")) || (key1 === "reload")) || (key1 === "azure"))){
-const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema70.properties.spec,data:data3};
+const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema73.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4653,7 +5538,7 @@ errors++;
 if(data3.runtime !== undefined){
 let data4 = data3.runtime;
 if(!((((data4 === "ecs") || (data4 === "lambda")) || (data4 === "kubernetes")) || (data4 === "ec2"))){
-const err9 = {instancePath:instancePath+"/spec/runtime",schemaPath:"#/properties/spec/properties/runtime/enum",keyword:"enum",params:{allowedValues: schema70.properties.spec.properties.runtime.enum},message:"must be equal to one of the allowed values",schema:schema70.properties.spec.properties.runtime.enum,parentSchema:schema70.properties.spec.properties.runtime,data:data4};
+const err9 = {instancePath:instancePath+"/spec/runtime",schemaPath:"#/properties/spec/properties/runtime/enum",keyword:"enum",params:{allowedValues: schema73.properties.spec.properties.runtime.enum},message:"must be equal to one of the allowed values",schema:schema73.properties.spec.properties.runtime.enum,parentSchema:schema73.properties.spec.properties.runtime,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4668,7 +5553,7 @@ let data5 = data3.kubernetes;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key2 in data5){
 if(!(key2 === "serviceAccount")){
-const err10 = {instancePath:instancePath+"/spec/kubernetes",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema75,data:data5};
+const err10 = {instancePath:instancePath+"/spec/kubernetes",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4681,8 +5566,8 @@ errors++;
 if(data5.serviceAccount !== undefined){
 let data6 = data5.serviceAccount;
 if(typeof data6 === "string"){
-if(!pattern41.test(data6)){
-const err11 = {instancePath:instancePath+"/spec/kubernetes/serviceAccount",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/properties/serviceAccount/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema75.properties.serviceAccount,data:data6};
+if(!pattern44.test(data6)){
+const err11 = {instancePath:instancePath+"/spec/kubernetes/serviceAccount",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/properties/serviceAccount/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema78.properties.serviceAccount,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4693,7 +5578,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec/kubernetes/serviceAccount",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/properties/serviceAccount/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.serviceAccount.type,parentSchema:schema75.properties.serviceAccount,data:data6};
+const err12 = {instancePath:instancePath+"/spec/kubernetes/serviceAccount",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/properties/serviceAccount/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.serviceAccount.type,parentSchema:schema78.properties.serviceAccount,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4705,7 +5590,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/spec/kubernetes",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema75.type,parentSchema:schema75,data:data5};
+const err13 = {instancePath:instancePath+"/spec/kubernetes",schemaPath:"kubernetes.defs.schema.json#/$defs/serviceKubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4719,7 +5604,7 @@ if(data3.reload !== undefined){
 let data7 = data3.reload;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(Object.keys(data7).length > 1){
-const err14 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema70.properties.spec.properties.reload,data:data7};
+const err14 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema73.properties.spec.properties.reload,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4729,7 +5614,7 @@ vErrors.push(err14);
 errors++;
 }
 if(Object.keys(data7).length < 1){
-const err15 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema70.properties.spec.properties.reload,data:data7};
+const err15 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema73.properties.spec.properties.reload,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4740,7 +5625,7 @@ errors++;
 }
 for(const key3 in data7){
 if(!((((key3 === "ecs") || (key3 === "lambda")) || (key3 === "kubernetes")) || (key3 === "ec2"))){
-const err16 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema70.properties.spec.properties.reload,data:data7};
+const err16 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema73.properties.spec.properties.reload,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4754,7 +5639,7 @@ if(data7.ecs !== undefined){
 let data8 = data7.ecs;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.cluster === undefined){
-const err17 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema70.properties.spec.properties.reload.properties.ecs.required,parentSchema:schema70.properties.spec.properties.reload.properties.ecs,data:data8};
+const err17 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema73.properties.spec.properties.reload.properties.ecs.required,parentSchema:schema73.properties.spec.properties.reload.properties.ecs,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4764,7 +5649,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data8.service === undefined){
-const err18 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema70.properties.spec.properties.reload.properties.ecs.required,parentSchema:schema70.properties.spec.properties.reload.properties.ecs,data:data8};
+const err18 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema73.properties.spec.properties.reload.properties.ecs.required,parentSchema:schema73.properties.spec.properties.reload.properties.ecs,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4775,7 +5660,7 @@ errors++;
 }
 for(const key4 in data8){
 if(!((key4 === "cluster") || (key4 === "service"))){
-const err19 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema70.properties.spec.properties.reload.properties.ecs,data:data8};
+const err19 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema73.properties.spec.properties.reload.properties.ecs,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4789,7 +5674,7 @@ if(data8.cluster !== undefined){
 let data9 = data8.cluster;
 if(typeof data9 === "string"){
 if(func3(data9) > 2048){
-const err20 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema70.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data9};
+const err20 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema73.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4799,7 +5684,7 @@ vErrors.push(err20);
 errors++;
 }
 if(func3(data9) < 1){
-const err21 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data9};
+const err21 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema73.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4810,7 +5695,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.ecs.properties.cluster.type,parentSchema:schema70.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data9};
+const err22 = {instancePath:instancePath+"/spec/reload/ecs/cluster",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.spec.properties.reload.properties.ecs.properties.cluster.type,parentSchema:schema73.properties.spec.properties.reload.properties.ecs.properties.cluster,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4824,7 +5709,7 @@ if(data8.service !== undefined){
 let data10 = data8.service;
 if(typeof data10 === "string"){
 if(func3(data10) > 2048){
-const err23 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema70.properties.spec.properties.reload.properties.ecs.properties.service,data:data10};
+const err23 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema73.properties.spec.properties.reload.properties.ecs.properties.service,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4834,7 +5719,7 @@ vErrors.push(err23);
 errors++;
 }
 if(func3(data10) < 1){
-const err24 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.spec.properties.reload.properties.ecs.properties.service,data:data10};
+const err24 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema73.properties.spec.properties.reload.properties.ecs.properties.service,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4845,7 +5730,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.ecs.properties.service.type,parentSchema:schema70.properties.spec.properties.reload.properties.ecs.properties.service,data:data10};
+const err25 = {instancePath:instancePath+"/spec/reload/ecs/service",schemaPath:"#/properties/spec/properties/reload/properties/ecs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.spec.properties.reload.properties.ecs.properties.service.type,parentSchema:schema73.properties.spec.properties.reload.properties.ecs.properties.service,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4857,7 +5742,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.properties.ecs.type,parentSchema:schema70.properties.spec.properties.reload.properties.ecs,data:data8};
+const err26 = {instancePath:instancePath+"/spec/reload/ecs",schemaPath:"#/properties/spec/properties/reload/properties/ecs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.properties.spec.properties.reload.properties.ecs.type,parentSchema:schema73.properties.spec.properties.reload.properties.ecs,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4871,7 +5756,7 @@ if(data7.lambda !== undefined){
 let data11 = data7.lambda;
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.function === undefined){
-const err27 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/required",keyword:"required",params:{missingProperty: "function"},message:"must have required property '"+"function"+"'",schema:schema70.properties.spec.properties.reload.properties.lambda.required,parentSchema:schema70.properties.spec.properties.reload.properties.lambda,data:data11};
+const err27 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/required",keyword:"required",params:{missingProperty: "function"},message:"must have required property '"+"function"+"'",schema:schema73.properties.spec.properties.reload.properties.lambda.required,parentSchema:schema73.properties.spec.properties.reload.properties.lambda,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4882,7 +5767,7 @@ errors++;
 }
 for(const key5 in data11){
 if(!((key5 === "function") || (key5 === "healthCheck"))){
-const err28 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema70.properties.spec.properties.reload.properties.lambda,data:data11};
+const err28 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema73.properties.spec.properties.reload.properties.lambda,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4896,7 +5781,7 @@ if(data11.function !== undefined){
 let data12 = data11.function;
 if(typeof data12 === "string"){
 if(func3(data12) > 2048){
-const err29 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema70.properties.spec.properties.reload.properties.lambda.properties.function,data:data12};
+const err29 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema73.properties.spec.properties.reload.properties.lambda.properties.function,data:data12};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4906,7 +5791,7 @@ vErrors.push(err29);
 errors++;
 }
 if(func3(data12) < 1){
-const err30 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.spec.properties.reload.properties.lambda.properties.function,data:data12};
+const err30 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema73.properties.spec.properties.reload.properties.lambda.properties.function,data:data12};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4917,7 +5802,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.lambda.properties.function.type,parentSchema:schema70.properties.spec.properties.reload.properties.lambda.properties.function,data:data12};
+const err31 = {instancePath:instancePath+"/spec/reload/lambda/function",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/function/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.spec.properties.reload.properties.lambda.properties.function.type,parentSchema:schema73.properties.spec.properties.reload.properties.lambda.properties.function,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4930,7 +5815,7 @@ errors++;
 if(data11.healthCheck !== undefined){
 let data13 = data11.healthCheck;
 if(typeof data13 !== "boolean"){
-const err32 = {instancePath:instancePath+"/spec/reload/lambda/healthCheck",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/healthCheck/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema70.properties.spec.properties.reload.properties.lambda.properties.healthCheck.type,parentSchema:schema70.properties.spec.properties.reload.properties.lambda.properties.healthCheck,data:data13};
+const err32 = {instancePath:instancePath+"/spec/reload/lambda/healthCheck",schemaPath:"#/properties/spec/properties/reload/properties/lambda/properties/healthCheck/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema73.properties.spec.properties.reload.properties.lambda.properties.healthCheck.type,parentSchema:schema73.properties.spec.properties.reload.properties.lambda.properties.healthCheck,data:data13};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4942,7 +5827,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.properties.lambda.type,parentSchema:schema70.properties.spec.properties.reload.properties.lambda,data:data11};
+const err33 = {instancePath:instancePath+"/spec/reload/lambda",schemaPath:"#/properties/spec/properties/reload/properties/lambda/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.properties.spec.properties.reload.properties.lambda.type,parentSchema:schema73.properties.spec.properties.reload.properties.lambda,data:data11};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4956,7 +5841,7 @@ if(data7.kubernetes !== undefined){
 let data14 = data7.kubernetes;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if(data14.namespace === undefined){
-const err34 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema70.properties.spec.properties.reload.properties.kubernetes.required,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes,data:data14};
+const err34 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema73.properties.spec.properties.reload.properties.kubernetes.required,parentSchema:schema73.properties.spec.properties.reload.properties.kubernetes,data:data14};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4966,7 +5851,7 @@ vErrors.push(err34);
 errors++;
 }
 if(data14.deployment === undefined){
-const err35 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/required",keyword:"required",params:{missingProperty: "deployment"},message:"must have required property '"+"deployment"+"'",schema:schema70.properties.spec.properties.reload.properties.kubernetes.required,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes,data:data14};
+const err35 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/required",keyword:"required",params:{missingProperty: "deployment"},message:"must have required property '"+"deployment"+"'",schema:schema73.properties.spec.properties.reload.properties.kubernetes.required,parentSchema:schema73.properties.spec.properties.reload.properties.kubernetes,data:data14};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4977,7 +5862,7 @@ errors++;
 }
 for(const key6 in data14){
 if(!(((key6 === "namespace") || (key6 === "deployment")) || (key6 === "cluster"))){
-const err36 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes,data:data14};
+const err36 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema73.properties.spec.properties.reload.properties.kubernetes,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4991,7 +5876,7 @@ if(data14.namespace !== undefined){
 let data15 = data14.namespace;
 if(typeof data15 === "string"){
 if(!pattern11.test(data15)){
-const err37 = {instancePath:instancePath+"/spec/reload/kubernetes/namespace",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.namespace,data:data15};
+const err37 = {instancePath:instancePath+"/spec/reload/kubernetes/namespace",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema73.properties.spec.properties.reload.properties.kubernetes.properties.namespace,data:data15};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -5002,7 +5887,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/spec/reload/kubernetes/namespace",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.namespace.type,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.namespace,data:data15};
+const err38 = {instancePath:instancePath+"/spec/reload/kubernetes/namespace",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.spec.properties.reload.properties.kubernetes.properties.namespace.type,parentSchema:schema73.properties.spec.properties.reload.properties.kubernetes.properties.namespace,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -5015,8 +5900,8 @@ errors++;
 if(data14.deployment !== undefined){
 let data16 = data14.deployment;
 if(typeof data16 === "string"){
-if(!pattern41.test(data16)){
-const err39 = {instancePath:instancePath+"/spec/reload/kubernetes/deployment",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/deployment/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.deployment,data:data16};
+if(!pattern44.test(data16)){
+const err39 = {instancePath:instancePath+"/spec/reload/kubernetes/deployment",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/deployment/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",parentSchema:schema73.properties.spec.properties.reload.properties.kubernetes.properties.deployment,data:data16};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -5027,7 +5912,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/spec/reload/kubernetes/deployment",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/deployment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.deployment.type,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.deployment,data:data16};
+const err40 = {instancePath:instancePath+"/spec/reload/kubernetes/deployment",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/deployment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.spec.properties.reload.properties.kubernetes.properties.deployment.type,parentSchema:schema73.properties.spec.properties.reload.properties.kubernetes.properties.deployment,data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -5041,7 +5926,7 @@ if(data14.cluster !== undefined){
 let data17 = data14.cluster;
 if(typeof data17 === "string"){
 if(!pattern12.test(data17)){
-const err41 = {instancePath:instancePath+"/spec/reload/kubernetes/cluster",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/cluster/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"},message:"must match pattern \""+"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"+"\"",schema:"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$",parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.cluster,data:data17};
+const err41 = {instancePath:instancePath+"/spec/reload/kubernetes/cluster",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/cluster/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"},message:"must match pattern \""+"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"+"\"",schema:"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$",parentSchema:schema73.properties.spec.properties.reload.properties.kubernetes.properties.cluster,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -5052,7 +5937,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/spec/reload/kubernetes/cluster",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.cluster.type,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes.properties.cluster,data:data17};
+const err42 = {instancePath:instancePath+"/spec/reload/kubernetes/cluster",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.spec.properties.reload.properties.kubernetes.properties.cluster.type,parentSchema:schema73.properties.spec.properties.reload.properties.kubernetes.properties.cluster,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -5064,7 +5949,7 @@ errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.properties.kubernetes.type,parentSchema:schema70.properties.spec.properties.reload.properties.kubernetes,data:data14};
+const err43 = {instancePath:instancePath+"/spec/reload/kubernetes",schemaPath:"#/properties/spec/properties/reload/properties/kubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.properties.spec.properties.reload.properties.kubernetes.type,parentSchema:schema73.properties.spec.properties.reload.properties.kubernetes,data:data14};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -5078,7 +5963,7 @@ if(data7.ec2 !== undefined){
 let data18 = data7.ec2;
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.instanceTags === undefined){
-const err44 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/required",keyword:"required",params:{missingProperty: "instanceTags"},message:"must have required property '"+"instanceTags"+"'",schema:schema70.properties.spec.properties.reload.properties.ec2.required,parentSchema:schema70.properties.spec.properties.reload.properties.ec2,data:data18};
+const err44 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/required",keyword:"required",params:{missingProperty: "instanceTags"},message:"must have required property '"+"instanceTags"+"'",schema:schema73.properties.spec.properties.reload.properties.ec2.required,parentSchema:schema73.properties.spec.properties.reload.properties.ec2,data:data18};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -5088,7 +5973,7 @@ vErrors.push(err44);
 errors++;
 }
 if(data18.document === undefined){
-const err45 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/required",keyword:"required",params:{missingProperty: "document"},message:"must have required property '"+"document"+"'",schema:schema70.properties.spec.properties.reload.properties.ec2.required,parentSchema:schema70.properties.spec.properties.reload.properties.ec2,data:data18};
+const err45 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/required",keyword:"required",params:{missingProperty: "document"},message:"must have required property '"+"document"+"'",schema:schema73.properties.spec.properties.reload.properties.ec2.required,parentSchema:schema73.properties.spec.properties.reload.properties.ec2,data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -5099,7 +5984,7 @@ errors++;
 }
 for(const key7 in data18){
 if(!(((key7 === "instanceTags") || (key7 === "document")) || (key7 === "parameters"))){
-const err46 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema70.properties.spec.properties.reload.properties.ec2,data:data18};
+const err46 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema73.properties.spec.properties.reload.properties.ec2,data:data18};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -5113,7 +5998,7 @@ if(data18.instanceTags !== undefined){
 let data19 = data18.instanceTags;
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 if(Object.keys(data19).length > 5){
-const err47 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/maxProperties",keyword:"maxProperties",params:{limit: 5},message:"must NOT have more than 5 properties",schema:5,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
+const err47 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/maxProperties",keyword:"maxProperties",params:{limit: 5},message:"must NOT have more than 5 properties",schema:5,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -5123,7 +6008,7 @@ vErrors.push(err47);
 errors++;
 }
 if(Object.keys(data19).length < 1){
-const err48 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
+const err48 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -5136,7 +6021,7 @@ for(const key8 in data19){
 const _errs47 = errors;
 if(typeof key8 === "string"){
 if(func3(key8) > 128){
-const err49 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key8,propertyName:key8};
+const err49 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -5146,7 +6031,7 @@ vErrors.push(err49);
 errors++;
 }
 if(func3(key8) < 1){
-const err50 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key8,propertyName:key8};
+const err50 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -5157,7 +6042,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key8,propertyName:key8};
+const err51 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames.type,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -5168,7 +6053,7 @@ errors++;
 }
 var valid10 = _errs47 === errors;
 if(!valid10){
-const err52 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
+const err52 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid",schema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags.propertyNames,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -5182,7 +6067,7 @@ for(const key9 in data19){
 let data20 = data19[key9];
 if(typeof data20 === "string"){
 if(func3(data20) > 256){
-const err53 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data20};
+const err53 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data20};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -5192,7 +6077,7 @@ vErrors.push(err53);
 errors++;
 }
 if(func3(data20) < 1){
-const err54 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data20};
+const err54 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data20};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -5203,7 +6088,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data20};
+const err55 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties.type,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags.additionalProperties,data:data20};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -5215,7 +6100,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
+const err56 = {instancePath:instancePath+"/spec/reload/ec2/instanceTags",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/instanceTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags.type,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.instanceTags,data:data19};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -5228,8 +6113,8 @@ errors++;
 if(data18.document !== undefined){
 let data21 = data18.document;
 if(typeof data21 === "string"){
-if(!pattern51.test(data21)){
-const err57 = {instancePath:instancePath+"/spec/reload/ec2/document",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/document/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.:/-]{3,128}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.:/-]{3,128}$"+"\"",schema:"^[a-zA-Z0-9_.:/-]{3,128}$",parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.document,data:data21};
+if(!pattern54.test(data21)){
+const err57 = {instancePath:instancePath+"/spec/reload/ec2/document",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/document/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.:/-]{3,128}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.:/-]{3,128}$"+"\"",schema:"^[a-zA-Z0-9_.:/-]{3,128}$",parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.document,data:data21};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -5240,7 +6125,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/spec/reload/ec2/document",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/document/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.document.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.document,data:data21};
+const err58 = {instancePath:instancePath+"/spec/reload/ec2/document",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/document/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.spec.properties.reload.properties.ec2.properties.document.type,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.document,data:data21};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -5260,7 +6145,7 @@ const len0 = data23.length;
 for(let i0=0; i0<len0; i0++){
 let data24 = data23[i0];
 if(typeof data24 !== "string"){
-const err59 = {instancePath:instancePath+"/spec/reload/ec2/parameters/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.items.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.items,data:data24};
+const err59 = {instancePath:instancePath+"/spec/reload/ec2/parameters/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.items.type,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.items,data:data24};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -5272,7 +6157,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/spec/reload/ec2/parameters/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties,data:data23};
+const err60 = {instancePath:instancePath+"/spec/reload/ec2/parameters/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema73.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties.type,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.parameters.additionalProperties,data:data23};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -5284,7 +6169,7 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/spec/reload/ec2/parameters",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.properties.ec2.properties.parameters.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2.properties.parameters,data:data22};
+const err61 = {instancePath:instancePath+"/spec/reload/ec2/parameters",schemaPath:"#/properties/spec/properties/reload/properties/ec2/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.properties.spec.properties.reload.properties.ec2.properties.parameters.type,parentSchema:schema73.properties.spec.properties.reload.properties.ec2.properties.parameters,data:data22};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -5296,7 +6181,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.properties.ec2.type,parentSchema:schema70.properties.spec.properties.reload.properties.ec2,data:data18};
+const err62 = {instancePath:instancePath+"/spec/reload/ec2",schemaPath:"#/properties/spec/properties/reload/properties/ec2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.properties.spec.properties.reload.properties.ec2.type,parentSchema:schema73.properties.spec.properties.reload.properties.ec2,data:data18};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -5308,7 +6193,7 @@ errors++;
 }
 }
 else {
-const err63 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.properties.reload.type,parentSchema:schema70.properties.spec.properties.reload,data:data7};
+const err63 = {instancePath:instancePath+"/spec/reload",schemaPath:"#/properties/spec/properties/reload/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.properties.spec.properties.reload.type,parentSchema:schema73.properties.spec.properties.reload,data:data7};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -5322,7 +6207,7 @@ if(data3.azure !== undefined){
 let data25 = data3.azure;
 if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 if(data25.principalId === undefined){
-const err64 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/required",keyword:"required",params:{missingProperty: "principalId"},message:"must have required property '"+"principalId"+"'",schema:schema76.required,parentSchema:schema76,data:data25};
+const err64 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/required",keyword:"required",params:{missingProperty: "principalId"},message:"must have required property '"+"principalId"+"'",schema:schema79.required,parentSchema:schema79,data:data25};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -5333,7 +6218,7 @@ errors++;
 }
 for(const key11 in data25){
 if(!((key11 === "principalId") || (key11 === "principalType"))){
-const err65 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema76,data:data25};
+const err65 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data:data25};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -5347,7 +6232,7 @@ if(data25.principalId !== undefined){
 let data26 = data25.principalId;
 if(typeof data26 === "string"){
 if(func3(data26) > 64){
-const err66 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema76.properties.principalId,data:data26};
+const err66 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema79.properties.principalId,data:data26};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -5357,7 +6242,7 @@ vErrors.push(err66);
 errors++;
 }
 if(func3(data26) < 1){
-const err67 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema76.properties.principalId,data:data26};
+const err67 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.principalId,data:data26};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -5368,7 +6253,7 @@ errors++;
 }
 }
 else {
-const err68 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.principalId.type,parentSchema:schema76.properties.principalId,data:data26};
+const err68 = {instancePath:instancePath+"/spec/azure/principalId",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.principalId.type,parentSchema:schema79.properties.principalId,data:data26};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -5381,7 +6266,7 @@ errors++;
 if(data25.principalType !== undefined){
 let data27 = data25.principalType;
 if(!(((data27 === "ServicePrincipal") || (data27 === "User")) || (data27 === "Group"))){
-const err69 = {instancePath:instancePath+"/spec/azure/principalType",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalType/enum",keyword:"enum",params:{allowedValues: schema76.properties.principalType.enum},message:"must be equal to one of the allowed values",schema:schema76.properties.principalType.enum,parentSchema:schema76.properties.principalType,data:data27};
+const err69 = {instancePath:instancePath+"/spec/azure/principalType",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/properties/principalType/enum",keyword:"enum",params:{allowedValues: schema79.properties.principalType.enum},message:"must be equal to one of the allowed values",schema:schema79.properties.principalType.enum,parentSchema:schema79.properties.principalType,data:data27};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -5393,7 +6278,7 @@ errors++;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data:data25};
+const err70 = {instancePath:instancePath+"/spec/azure",schemaPath:"azure.defs.schema.json#/$defs/serviceAzure/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data:data25};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -5405,7 +6290,7 @@ errors++;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.spec.type,parentSchema:schema70.properties.spec,data:data3};
+const err71 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.properties.spec.type,parentSchema:schema73.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -5417,7 +6302,7 @@ errors++;
 }
 }
 else {
-const err72 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
+const err72 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.type,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -5426,8 +6311,8 @@ vErrors.push(err72);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
-validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

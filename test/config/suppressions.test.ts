@@ -199,11 +199,14 @@ describe("the rules a suppression or the config cannot silence", () => {
     expect([...LOCKED_RULES].sort()).toEqual([
       "api-version",
       "connection-details",
+      "country-code",
       "document-shape",
       "duplicate-name",
+      "entry-point",
       "file-encoding",
       "file-too-large",
       "file-unreadable",
+      "log-retention",
       "master-secret",
       "password-policy",
       "reload-runtime",
@@ -215,6 +218,9 @@ describe("the rules a suppression or the config cannot silence", () => {
       "unknown-kind",
       "unknown-schedule",
       "unknown-tenant",
+      "waf-allow-all",
+      "waf-cidr",
+      "waf-rate-limit",
       "yaml-syntax",
     ]);
   });

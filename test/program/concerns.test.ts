@@ -74,6 +74,7 @@ describe("the stack's concerns", () => {
       "alarms",
       "drift-reader",
       "azure-delivery",
+      "protection",
     ]);
   });
 

@@ -153,6 +153,8 @@ describe("program/documents.ts against schemas/", () => {
       "spec.disasterRecovery: only in the type",
       "spec.kubernetes: only in the type",
       "spec.notifications: only in the type",
+      "spec.entryPoints: only in the type",
+      "spec.logRetention: only in the type",
       "spec.plan: optional in the schema, not in the type",
       "spec.plan: schema allows free, the type business|enterprise|free|pro",
       "spec.store: only in the type",

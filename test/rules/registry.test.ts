@@ -55,6 +55,13 @@ describe("the rule registry", () => {
       "vault-store-address error",
       "vault-store-auth error",
       "vault-store-fields error",
+      "entry-point error",
+      "waf-cidr error",
+      "waf-allow-all error",
+      "waf-rate-limit error",
+      "country-code error",
+      "log-retention error",
+      "compliance-log-retention error",
     ]);
   });
 

@@ -1,6 +1,7 @@
 import type { Impact } from "../impact.js";
 import type { PlanResult } from "../plan-result.js";
 import { show, summaryLine } from "../plan-result.js";
+import { retentionText } from "../protection-impact.js";
 
 /** Table cells: a `|` or a newline would break the row. */
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -61,6 +62,21 @@ export function formatMarkdown(result: PlanResult): string {
     `| delete | ${changes.delete.length} |`,
     "",
   );
+  if (impact.traffic.length || impact.retention.length) {
+    out.push("#### Live traffic and evidence", "");
+    if (impact.traffic.length) {
+      out.push("| Tenant | Entry point | Live traffic |", "| --- | --- | --- |");
+      for (const t of impact.traffic)
+        out.push(`| ${cell(t.tenant)} | ${cell(t.entryPoint)} | ${cell(t.reasons.join("; "))} |`);
+      out.push("");
+    }
+    if (impact.retention.length) {
+      out.push("| Tenant | Log retention |", "| --- | --- |");
+      for (const r of impact.retention)
+        out.push(`| ${cell(r.tenant)} | ${cell(retentionText(r))} |`);
+      out.push("");
+    }
+  }
   if (impact.secrets.length || impact.rotations.length || impact.services.length) {
     out.push("#### Impact", "");
     if (impact.secrets.length || impact.rotations.length) {

@@ -1,6 +1,7 @@
 import type { PlanResult } from "../plan-result.js";
 import { show, summaryLine } from "../plan-result.js";
 import { painter } from "../../terminal.js";
+import { retentionText } from "../protection-impact.js";
 
 export function formatText(result: PlanResult, options: { color: boolean }): string {
   const paint = painter(options.color);
@@ -12,7 +13,13 @@ export function formatText(result: PlanResult, options: { color: boolean }): str
   }
   for (const r of result.changes.delete) lines.push(paint("red", `- ${r.type} ${r.name}`));
   const { impact } = result;
-  if (impact.rotations.length || impact.services.length || impact.secrets.length) {
+  if (
+    impact.rotations.length ||
+    impact.services.length ||
+    impact.secrets.length ||
+    impact.traffic.length ||
+    impact.retention.length
+  ) {
     lines.push("", "Impact:");
     for (const s of impact.secrets) lines.push(`  secret ${s.tenant}/${s.secret}: ${s.change}`);
     for (const r of impact.rotations) {
@@ -23,6 +30,10 @@ export function formatText(result: PlanResult, options: { color: boolean }): str
     for (const s of impact.services) {
       lines.push(`  ${s.action} ${s.tenant}/${s.service}: ${s.reasons.join("; ")}`);
     }
+    for (const t of impact.traffic) {
+      lines.push(`  live traffic ${t.tenant}/${t.entryPoint}: ${t.reasons.join("; ")}`);
+    }
+    for (const r of impact.retention) lines.push(`  retention ${r.tenant}: ${retentionText(r)}`);
   }
   return lines.join("\n") + "\n";
 }

@@ -1,5 +1,6 @@
 import { rotationFunctionName } from "../../../cloud/aws/naming.js";
 import { RotationAlarms } from "../../../components/aws/rotation-alarms.js";
+import { ROTATION_TIMEOUT_SECONDS } from "../../../components/aws/rotation-function.js";
 import { defineConcern } from "./concern.js";
 
 /**
@@ -18,6 +19,8 @@ export const alarms = defineConcern({
         functions: [...new Set(tenant.secrets.map((s) => s.type))].map((secretType) => ({
           secretType,
           functionName: rotationFunctionName(tenant.name, secretType),
+          // The secrets concern leaves each function's timeout at its default.
+          timeoutSeconds: ROTATION_TIMEOUT_SECONDS,
         })),
         notify: webhook === undefined ? "none" : { httpsEndpoint: webhook },
       },

@@ -5,6 +5,7 @@ import { alarms } from "./alarms.js";
 import { azureDelivery } from "./azure-delivery.js";
 import type { Concern } from "./concern.js";
 import { driftReader } from "./drift-reader.js";
+import { protection } from "./protection.js";
 import { secrets } from "./secrets.js";
 
-export const CONCERNS: readonly Concern[] = [secrets, access, alarms, driftReader, azureDelivery];
+export const CONCERNS: readonly Concern[] = [secrets, access, alarms, driftReader, azureDelivery, protection];

@@ -68,7 +68,8 @@ export const secrets = defineConcern({
           // The rotation runtime's configuration of these secrets, beside its handler.
           runtimeConfig: { name: CONFIG_FILE, content: handlerConfigFor(configs) },
           kmsKeyArn: key.keyArn,
-          logRetentionDays,
+          // The tenant's own retention (spec.logRetention or its frameworks') before the stack's.
+          logRetentionDays: tenant.logRetentionDays ?? logRetentionDays,
         },
         options,
       );
