@@ -208,6 +208,8 @@ describe("the rules a suppression or the config cannot silence", () => {
       "file-unreadable",
       "log-retention",
       "master-secret",
+      "notification-route",
+      "notification-secret-value",
       "password-policy",
       "reload-runtime",
       "rotation-interval",
