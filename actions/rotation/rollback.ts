@@ -1,16 +1,16 @@
 import { RotationBusy, SecretMissing } from "../../components/rotation/engine.js";
 import { createEngine } from "../../components/rotation/runtime.js";
 import { EXIT, type CliIO } from "../io.js";
-import { regionOf } from "./rotate.js";
 import {
   auditSink,
   cliRuntime,
   EXIT_BUSY,
-  loadSecretConfig,
+  loadSecret,
   oneLine,
   parseRef,
   type OutputOptions,
 } from "./shared.js";
+import { secretPlace } from "./store.js";
 
 export async function rollbackCommand(
   ref: string,
@@ -18,22 +18,26 @@ export async function rollbackCommand(
   io: CliIO,
 ): Promise<number> {
   const target = parseRef(ref);
-  const config = loadSecretConfig(target, options, io);
-  const engine = createEngine(target.secretId, config, cliRuntime(io, auditSink(io, options)));
+  const { config, store } = loadSecret(target, options, io);
+  const place = secretPlace(store, target, io);
+  const engine = createEngine(place.secretId, config, {
+    ...cliRuntime(io, auditSink(io, options)),
+    ...(place.store && { store: place.store }),
+  });
   try {
     const { from, to } = await engine.rollbackTo(options.to);
     if (!options.quiet) {
       io.stdout(
         from === to
-          ? `${target.secretId}: version ${to} is already AWSCURRENT; nothing to do\n`
-          : `rolled back ${target.secretId}: version ${to} is AWSCURRENT again (was ${from})\n`,
+          ? `${place.secretId}: version ${to} is already ${place.stageName("current")}; nothing to do\n`
+          : `rolled back ${place.secretId}: version ${to} is ${place.stageName("current")} again (was ${from})\n`,
       );
     }
     return EXIT.clean;
   } catch (error) {
     if (error instanceof SecretMissing) {
       io.stderr(
-        `vaultpilot: secret ${target.secretId} is not in Secrets Manager (${regionOf(io)}); nothing was rolled back\n`,
+        `vaultpilot: secret ${place.secretId} is not in ${place.where}; nothing was rolled back\n`,
       );
       return EXIT.findings;
     }

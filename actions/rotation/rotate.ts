@@ -5,11 +5,12 @@ import {
   auditSink,
   cliRuntime,
   EXIT_BUSY,
-  loadSecretConfig,
+  loadSecret,
   oneLine,
   parseRef,
   type OutputOptions,
 } from "./shared.js";
+import { secretPlace } from "./store.js";
 
 export async function rotateCommand(
   ref: string,
@@ -17,22 +18,26 @@ export async function rotateCommand(
   io: CliIO,
 ): Promise<number> {
   const target = parseRef(ref);
-  const config = loadSecretConfig(target, options, io);
-  const engine = createEngine(target.secretId, config, cliRuntime(io, auditSink(io, options)));
+  const { config, store } = loadSecret(target, options, io);
+  const place = secretPlace(store, target, io);
+  const engine = createEngine(place.secretId, config, {
+    ...cliRuntime(io, auditSink(io, options)),
+    ...(place.store && { store: place.store }),
+  });
   try {
     const { versionId, resumed } = await engine.rotate();
     if (!options.quiet) {
       io.stdout(
         resumed
-          ? `rotated ${target.secretId}: finished the interrupted rotation; version ${versionId} is AWSCURRENT\n`
-          : `rotated ${target.secretId}: version ${versionId} is AWSCURRENT\n`,
+          ? `rotated ${place.secretId}: finished the interrupted rotation; version ${versionId} is ${place.stageName("current")}\n`
+          : `rotated ${place.secretId}: version ${versionId} is ${place.stageName("current")}\n`,
       );
     }
     return EXIT.clean;
   } catch (error) {
     if (error instanceof SecretMissing) {
       io.stderr(
-        `vaultpilot: secret ${target.secretId} is not in Secrets Manager (${regionOf(io)}); nothing was rotated\n`,
+        `vaultpilot: secret ${place.secretId} is not in ${place.where}; nothing was rotated\n`,
       );
       return EXIT.findings;
     }
@@ -42,8 +47,4 @@ export async function rotateCommand(
   }
 }
 
-/** The region (and endpoint, when set) the SDK was pointed at, for "not found" messages. */
-export function regionOf(io: CliIO): string {
-  const region = io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? "the default region";
-  return io.env.AWS_ENDPOINT_URL ? `${region} at ${io.env.AWS_ENDPOINT_URL}` : region;
-}
+export { regionOf } from "./store.js";

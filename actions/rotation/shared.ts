@@ -13,6 +13,7 @@ import type { RuntimeOptions } from "../../components/rotation/runtime.js";
 import { isCrashPoint, type CrashPoint } from "../../components/rotation/engine.js";
 import { NAME_PATTERN } from "../../program/documents.js";
 import { validatePolicies } from "../../program/validate.js";
+import type { TenantStore } from "../../program/store.js";
 import { policyDirectory } from "../policy-directory.js";
 import { EXIT, UsageError, type CliIO } from "../io.js";
 
@@ -48,6 +49,15 @@ export function loadSecretConfig(
   options: { policies: string; reload: boolean; alertTopic?: string },
   io: CliIO,
 ): SecretRotationConfig {
+  return loadSecret(ref, options, io).config;
+}
+
+/** The secret's rotation settings and its tenant's store (spec.store) from the policies. */
+export function loadSecret(
+  ref: { tenant: string; name: string },
+  options: { policies: string; reload: boolean; alertTopic?: string },
+  io: CliIO,
+): { config: SecretRotationConfig; store: TenantStore } {
   const result = validatePolicies(policyDirectory(io.cwd, options.policies));
   if (!result.model) {
     throw new UsageError(
@@ -62,9 +72,12 @@ export function loadSecretConfig(
   const alertTopicArn =
     options.alertTopic ??
     io.env.VAULTPILOT_ALERT_TOPIC_ARN ??
-    topicArn({ tenant: tenant.name, account: tenant.aws.account, region: tenant.aws.region });
-  const config = rotationConfigFor(secret, { alertTopicArn });
-  return options.reload ? config : { ...config, reload: [] };
+    // A vault tenant's stack makes no RotationAlarms topic to default to.
+    (tenant.store.type === "vault"
+      ? undefined
+      : topicArn({ tenant: tenant.name, account: tenant.aws.account, region: tenant.aws.region }));
+  const config = rotationConfigFor(secret, alertTopicArn ? { alertTopicArn } : {});
+  return { config: options.reload ? config : { ...config, reload: [] }, store: tenant.store };
 }
 
 export function cliAws(io: CliIO): AwsConfig {

@@ -1,10 +1,10 @@
 import { AwsClients } from "../../components/rotation/aws/clients.js";
-import { LABELS, secretsManagerStore } from "../../components/rotation/aws/secrets-store.js";
+import { secretsManagerStore } from "../../components/rotation/aws/secrets-store.js";
 import { recentVersions } from "../../components/rotation/engine.js";
 import { SecretNotFound } from "../../components/rotation/ports.js";
 import { EXIT, type CliIO } from "../io.js";
-import { regionOf } from "./rotate.js";
-import { cliAws, loadSecretConfig, oneLine, parseRef } from "./shared.js";
+import { cliAws, loadSecret, oneLine, parseRef } from "./shared.js";
+import { secretPlace } from "./store.js";
 
 export interface VersionRow {
   readonly versionId: string;
@@ -20,17 +20,24 @@ export async function versionsCommand(
   io: CliIO,
 ): Promise<number> {
   const target = parseRef(ref);
-  // With --policies, the secret must be one the policies describe (as for rotate and rollback).
-  if (options.policies) loadSecretConfig(target, { policies: options.policies, reload: false }, io);
+  // With --policies, the secret must be one the policies describe (as for rotate and rollback),
+  // and its tenant's spec.store says where it lives (a vault store needs them).
+  const place = secretPlace(
+    options.policies
+      ? loadSecret(target, { policies: options.policies, reload: false }, io).store
+      : { type: "aws-secrets-manager" },
+    target,
+    io,
+  );
   const clients = new AwsClients(cliAws(io));
   try {
-    const described = await secretsManagerStore(clients).describe(target.secretId, {
+    const described = await (place.store ?? secretsManagerStore(clients)).describe(place.secretId, {
       allVersions: true,
     });
     const all = recentVersions(described, Number.MAX_SAFE_INTEGER);
     const rows: VersionRow[] = all.map((v, i) => ({
       versionId: v.versionId,
-      stages: v.stages.map((stage) => LABELS[stage]),
+      stages: v.stages.map((stage) => place.stageName(stage)),
       created: v.created?.toISOString() ?? null,
       reachable: i < 10,
     }));
@@ -42,12 +49,10 @@ export async function versionsCommand(
     return EXIT.clean;
   } catch (error) {
     if (error instanceof SecretNotFound) {
-      io.stderr(
-        `vaultpilot: secret ${target.secretId} is not in Secrets Manager (${regionOf(io)})\n`,
-      );
+      io.stderr(`vaultpilot: secret ${place.secretId} is not in ${place.where}\n`);
       return EXIT.findings;
     }
-    io.stderr(`vaultpilot: cannot list the versions of ${target.secretId}: ${oneLine(error)}\n`);
+    io.stderr(`vaultpilot: cannot list the versions of ${place.secretId}: ${oneLine(error)}\n`);
     return EXIT.failed;
   } finally {
     clients.destroy();

@@ -8,7 +8,7 @@ import { secretsManagerStore } from "./aws/secrets-store.js";
 import { snsAlerts } from "./aws/sns-alerts.js";
 import type { RetryPolicy, SecretRotationConfig } from "./config.js";
 import { RotationEngine, type EngineDeps } from "./engine.js";
-import type { Alerts, AuditEvent, AuditSink, ReplicaWriter } from "./ports.js";
+import type { Alerts, AuditEvent, AuditSink, ReplicaWriter, SecretStore } from "./ports.js";
 import { reloaderFor, type KubernetesAccess } from "./reload/index.js";
 import type { EksOptions } from "./reload/eks-options.js";
 import type { WaitOptions } from "./reload/wait.js";
@@ -33,6 +33,8 @@ export interface RuntimeOptions {
   readonly claimTtlMs?: number;
   /** @default - a Key Vault writer when the secret is delivered to Azure (config.azureKeyVault), else none */
   readonly replicas?: ReplicaWriter;
+  /** Where the secret lives. @default secretsManagerStore(clients) */
+  readonly store?: SecretStore;
   /** How the tenant's notification routes are reached (config.notifications). */
   readonly notify?: {
     /** @default - a tag on the rotated secret (secretTagDedupe): the Lambda keeps no disk */
@@ -93,7 +95,7 @@ export function createEngine(
     azureReplicas(config, clients, { run, audit, alerts: replicaAlerts, options });
   const engine = new RotationEngine(secretId, config, {
     run,
-    store: secretsManagerStore(clients),
+    store: options.store ?? secretsManagerStore(clients),
     strategy: (type) => strategyFor(type, { aws: clients }),
     reloader: (runtime) =>
       reloaderFor(runtime, clients, {
