@@ -26,6 +26,8 @@ const main = await build({
   absWorkingDir: root,
   entryPoints: {
     "cli/main": "actions/main.ts",
+    // plan's worker threads (actions/plan/slice-pool.ts finds it beside the CLI).
+    "cli/plan-worker": "actions/plan/plan-worker.ts",
     // The policy engine as a library, for benchmarks and scripts.
     "program/validate": "program/validate.ts",
     // The Pulumi program (Pulumi.yaml's main); @pulumi packages stay external.

@@ -27,6 +27,8 @@ import { useColor } from "../terminal.js";
 import { fileAt, projectChange } from "./base-project.js";
 import { changedTenants, type PlanScope, type PolicySide } from "./changed-tenants.js";
 import { NO_PROGRESS, terminalProgress } from "./progress.js";
+import { parallelismFromEnv, SERIAL, type Parallelism } from "./parallelism.js";
+import { SlicePool } from "./slice-pool.js";
 
 function firstError(model: {
   diagnostics: readonly {
@@ -65,7 +67,11 @@ export interface PlanSides {
  * tenants `changedTenants` finds run (on both sides); every other tenant of the stack is reported
  * unchanged, which it is by construction.
  */
-export async function planSides(sides: PlanSides, progress = NO_PROGRESS): Promise<PlanResult> {
+export async function planSides(
+  sides: PlanSides,
+  progress = NO_PROGRESS,
+  parallelism: Parallelism = SERIAL,
+): Promise<PlanResult> {
   const { head, base, settings } = sides;
   const baseSettings = sides.baseSettings ?? settings;
   const scope: PlanScope =
@@ -82,14 +88,44 @@ export async function planSides(sides: PlanSides, progress = NO_PROGRESS): Promi
   const planned = (names: string[]) => names.filter((n) => only === undefined || only.has(n));
   const baseCount = planned(baseTenants).length;
   const total = baseCount + planned(headTenants).length;
-  const baseRun = await runProgram(base?.model, baseSettings, {
-    ...(only && { only }),
-    onProgress: (done) => progress.update(done, total),
-  });
-  const headRun = await runProgram(head.model, settings, {
-    ...(only && { only }),
-    onProgress: (done) => progress.update(baseCount + done, total),
-  });
+  // Worker threads only when there is more than one slice's work: a one-tenant plan would spend
+  // longer starting them than running its two slices.
+  const pool = total > parallelism.sliceTenants ? SlicePool.open(parallelism.workers) : undefined;
+  if (pool && process.env.VAULTPILOT_PLAN_TRACE) {
+    process.stderr.write(
+      `vaultpilot plan: up to ${pool.size} worker threads, slices of ${parallelism.sliceTenants} tenants\n`,
+    );
+  }
+  const run = (
+    model: PolicyModel | undefined,
+    s: StackSettings,
+    onProgress: (done: number) => void,
+  ) =>
+    runProgram(model, s, {
+      ...(only && { only }),
+      sliceTenants: parallelism.sliceTenants,
+      ...(pool && { pool }),
+      onProgress,
+    });
+  let baseDone = 0;
+  let headDone = 0;
+  let baseRun, headRun;
+  try {
+    // On a pool both sides' slices share its workers; in one thread, base then head.
+    [baseRun, headRun] = pool
+      ? await Promise.all([
+          run(base?.model, baseSettings, (done) =>
+            progress.update((baseDone = done) + headDone, total),
+          ),
+          run(head.model, settings, (done) => progress.update(baseDone + (headDone = done), total)),
+        ])
+      : [
+          await run(base?.model, baseSettings, (done) => progress.update(done, total)),
+          await run(head.model, settings, (done) => progress.update(baseCount + done, total)),
+        ];
+  } finally {
+    await pool?.close();
+  }
   progress.finish();
   const changes = diffResources(baseRun.resources, headRun.resources);
   const unchanged = only === undefined ? [] : headTenants.filter((t) => !only.has(t));
@@ -127,6 +163,8 @@ export interface PlanRequest {
   readonly stack?: string;
   /** Plan every tenant even when an incremental plan would do. @default false */
   readonly full?: boolean;
+  /** Slices and worker threads. @default - one thread (SERIAL); the CLI reads its environment */
+  readonly parallelism?: Parallelism;
 }
 
 export async function plan(
@@ -197,6 +235,7 @@ export async function plan(
       ...(fullReason !== undefined && { fullReason }),
     },
     progress,
+    request.parallelism,
   );
 }
 
@@ -220,6 +259,7 @@ export async function planCommand(
         project,
         ...(options.stack !== undefined && { stack: options.stack }),
         full: options.full === true,
+        parallelism: parallelismFromEnv(io.env),
       },
       io.isTTY ? terminalProgress(io.stderr) : NO_PROGRESS,
     );

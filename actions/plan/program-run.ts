@@ -1,8 +1,10 @@
 import { rotationCadence, rotationRules } from "../../cloud/aws/rotation-rules.js";
-import type { PolicyModel } from "../../program/model.js";
+import type { PolicyModel, Tenant } from "../../program/model.js";
 import { selectTenants, type StackSettings } from "../../program/pulumi/settings.js";
 import type { ProgramRun, SubjectResource } from "./resources.js";
 import { DuplicateResourceError, runUnderMocks } from "./run-program.js";
+import { DEFAULT_SLICE_TENANTS } from "./parallelism.js";
+import type { SlicePool } from "./slice-pool.js";
 
 export function describeSchedule(schedule: {
   everyDays: number;
@@ -21,14 +23,37 @@ export function describeSchedule(schedule: {
   return `${every}, window ${schedule.window.start} UTC for ${schedule.window.durationHours}h${more}`;
 }
 
-/** Tenants per run of the program under mocks (see runProgram). */
-export const TENANTS_PER_RUN = 25;
+/** Tenants per run of the program under mocks, by default (see runProgram). */
+export const TENANTS_PER_RUN = DEFAULT_SLICE_TENANTS;
 
 export interface RunOptions {
   /** Run the program for these tenants only. @default - every tenant of the stack */
   readonly only?: ReadonlySet<string>;
   /** Called after each slice with the tenants done so far and the total. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Tenants per run under mocks. @default 25 (DEFAULT_SLICE_TENANTS) */
+  readonly sliceTenants?: number;
+  /** Worker threads to run the slices on. @default - every slice in this thread, one after another */
+  readonly pool?: SlicePool;
+}
+
+/** The program under mocks over one slice of tenants: in this thread, or in a plan worker. */
+export async function runSlice(
+  tenants: readonly Tenant[],
+  settings: StackSettings,
+): Promise<SubjectResource[]> {
+  const { createStackResources } = await import("../../program/pulumi/stack.js");
+  const pulumi = await import("@pulumi/pulumi");
+  return runUnderMocks(settings.stack, (opts) => {
+    createStackResources(
+      tenants,
+      settings,
+      settings.alarmWebhookUrl
+        ? { alarmWebhookUrl: pulumi.secret(settings.alarmWebhookUrl.value) }
+        : {},
+      opts,
+    );
+  });
 }
 
 /**
@@ -40,28 +65,45 @@ export async function runProgram(
   settings: StackSettings,
   options: RunOptions = {},
 ): Promise<ProgramRun> {
-  const { only, onProgress } = options;
+  const { only, onProgress, pool } = options;
+  const sliceTenants = options.sliceTenants ?? DEFAULT_SLICE_TENANTS;
   const tenants = (model ? selectTenants(model, settings.tenants) : []).filter(
     (t) => only === undefined || only.has(t.name),
   );
-  const { createStackResources } = await import("../../program/pulumi/stack.js");
-  const pulumi = await import("@pulumi/pulumi");
+  // Each tenant's resources stand alone (its own provider), and Pulumi's runtime under mocks
+  // holds every resource of a run until the run ends: slices of tenants bound the memory. On a
+  // pool, slices run on its workers, one each at a time; the parts are then taken in slice order,
+  // so the result (and a duplicate's message) is the one-thread result.
+  const slices: Tenant[][] = [];
+  for (let first = 0; first < tenants.length; first += sliceTenants) {
+    slices.push(tenants.slice(first, first + sliceTenants));
+  }
+  let done = 0;
+  const progress = (slice: readonly Tenant[]) => {
+    done += slice.length;
+    onProgress?.(done, tenants.length);
+  };
+  const parts: SubjectResource[][] = [];
+  if (pool) {
+    parts.push(
+      ...(await Promise.all(
+        slices.map((slice) =>
+          pool.run(slice, settings).then((part) => {
+            progress(slice);
+            return part;
+          }),
+        ),
+      )),
+    );
+  } else {
+    for (const slice of slices) {
+      parts.push(await runSlice(slice, settings));
+      progress(slice);
+    }
+  }
   const resources: SubjectResource[] = [];
   const urns = new Set<string>();
-  // Each tenant's resources stand alone (its own provider), and Pulumi's runtime under mocks
-  // holds every resource of a run until the run ends: slices of tenants bound the memory.
-  for (let first = 0; first < tenants.length; first += TENANTS_PER_RUN) {
-    const slice = tenants.slice(first, first + TENANTS_PER_RUN);
-    const part = await runUnderMocks(settings.stack, (opts) => {
-      createStackResources(
-        slice,
-        settings,
-        settings.alarmWebhookUrl
-          ? { alarmWebhookUrl: pulumi.secret(settings.alarmWebhookUrl.value) }
-          : {},
-        opts,
-      );
-    });
+  for (const part of parts) {
     for (const resource of part) {
       if (urns.has(resource.urn)) {
         throw new DuplicateResourceError(`two resources have the same URN: ${resource.urn}`);
@@ -69,7 +111,6 @@ export async function runProgram(
       urns.add(resource.urn);
       resources.push(resource);
     }
-    onProgress?.(first + slice.length, tenants.length);
   }
   resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   const consumers = new Map<string, string[]>();
