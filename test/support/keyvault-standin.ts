@@ -105,10 +105,13 @@ function makeCertificates(dir: string): { ca: string; key: string; cert: string 
   };
 }
 
-export async function startKeyVaultStandin(): Promise<KeyVaultStandin> {
+/** `entraTenantId`: the Microsoft Entra tenant it signs in to (a policy's spec.azure.tenantId). */
+export async function startKeyVaultStandin(
+  options: { entraTenantId?: string } = {},
+): Promise<KeyVaultStandin> {
   const dir = mkdtempSync(join(tmpdir(), "vaultpilot-kv-"));
   const { ca, key, cert } = makeCertificates(dir);
-  const entraTenantId = randomUUID();
+  const entraTenantId = options.entraTenantId ?? randomUUID();
   const clientId = randomUUID();
   const clientSecret = randomBytes(18).toString("base64url");
   const tokens = new Set<string>();
