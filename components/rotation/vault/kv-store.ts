@@ -329,17 +329,45 @@ export function vaultKvStore(
     },
 
     async promote(secretId, versionId, from) {
-      await updateCustom(secretId, (meta) => {
-        const current = stageHolder(meta, "current");
+      const meta = await metadataOf(secretId);
+      const check = (fresh: KvMetadata) => {
+        const current = stageHolder(fresh, "current");
         if (current !== from)
           throw new VersionConflict(
             `${secretId}: current is ${current ?? "nothing"}, not ${from}; nothing was changed`,
           );
-        if (kvNumberOf(meta, versionId) === undefined)
+        const n = kvNumberOf(fresh, versionId);
+        if (n === undefined)
           throw new VersionConflict(`${secretId}: version ${versionId} does not exist`);
-        if (current === versionId) return undefined;
+        return n;
+      };
+      const n = check(meta);
+      if (from === versionId) return;
+      // KV's latest version is what `bao kv get` and most Vault clients read: going back to an
+      // older version (a rollback) writes its value again as the latest, under the same id.
+      let key: string | undefined;
+      if (n !== meta.currentVersion) {
+        const value = await reader.data(secretId, n);
+        if (value === undefined)
+          throw new VersionConflict(`${secretId}: version ${versionId} has no value`);
+        try {
+          const written = await client.call<{ data: { version: number } }>(
+            "POST",
+            `${config.mount}/data/${secretId}`,
+            { options: { cas: meta.currentVersion }, data: JSON.parse(value) as object },
+          );
+          key = `${VERSION_KEY}${written!.data.version}`;
+        } catch (error) {
+          if (isCasMismatch(error))
+            throw new VersionConflict(`${secretId}: another version was written meanwhile`);
+          throw error;
+        }
+      }
+      await updateCustom(secretId, (fresh) => {
+        check(fresh);
         return {
-          ...meta.custom,
+          ...fresh.custom,
+          ...(key && { [key]: versionId }),
           [STAGE_KEYS.current]: versionId,
           [STAGE_KEYS.previous]: from,
         };

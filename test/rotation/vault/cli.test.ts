@@ -201,8 +201,9 @@ describe("vaultpilot rotate, versions and rollback on an OpenBao store", () => {
     expect(rolledBack.code).toBe(0);
     expect(rolledBack.stdout).toMatch(/version kv-1 is current again/);
     expect((await current("vaultpilot/acme/hook")).signingSecret).toBe(CANARY);
-    // KV's own latest version is untouched by the rollback: only the stages moved.
-    expect((await latest("vaultpilot/acme/hook")).previousSigningSecret).toBe(CANARY);
+    // The rollback wrote the restored value again as KV's latest, what `bao kv get` reads.
+    expect((await latest("vaultpilot/acme/hook")).signingSecret).toBe(CANARY);
+    expect((await metadata("vaultpilot/acme/hook")).current_version).toBe(3);
   });
 
   it("rotates a PostgreSQL secret with alternating users, the master read from the store", async () => {
