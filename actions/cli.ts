@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { registerAudit } from "./audit/command.js";
 import { markRequiredOptions } from "./help.js";
 import { EXIT, OutputError, UsageError, type CliIO } from "./io.js";
+import { registerBootstrap } from "./bootstrap/command.js";
 import { registerCompletion } from "./completion/command.js";
 import { registerDiscover } from "./discover/command.js";
 import { registerInit } from "./init/command.js";
@@ -36,6 +37,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerAudit,
   registerReport,
   registerInit,
+  registerBootstrap,
   registerCompletion,
 ];
 

@@ -29,6 +29,7 @@ import { changedTenants, type PlanScope, type PolicySide } from "./changed-tenan
 import { NO_PROGRESS, terminalProgress } from "./progress.js";
 import { parallelismFromEnv, SERIAL, type Parallelism } from "./parallelism.js";
 import { SlicePool } from "./slice-pool.js";
+import { guardrailMode } from "../../cloud/aws/guardrails-policy.js";
 
 function firstError(model: {
   diagnostics: readonly {
@@ -148,6 +149,7 @@ export async function planSides(
     head: headRun,
     changes,
     impact: computeImpact(changes, baseRun, headRun),
+    guardrails: guardrailMode(settings.organizationRoleArn),
   };
 }
 

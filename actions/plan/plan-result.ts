@@ -1,6 +1,7 @@
 import type { ResourceChanges } from "./diff.js";
 import type { Impact } from "./impact.js";
 import type { ProgramRun } from "./resources.js";
+import { describeGuardrailMode, type GuardrailMode } from "../../cloud/aws/guardrails-policy.js";
 
 /**
  * full: the program ran for every tenant of the stack (`reason` says why); incremental: only for
@@ -25,6 +26,8 @@ export interface PlanResult {
   readonly head: ProgramRun;
   readonly changes: ResourceChanges;
   readonly impact: Impact;
+  /** How the head's stack enforces the guardrails (`vaultpilot:organizationRoleArn` or the IAM fallback). */
+  readonly guardrails: GuardrailMode;
 }
 
 export function summaryLine(result: PlanResult): string {
@@ -39,7 +42,7 @@ export function summaryLine(result: PlanResult): string {
   const rest = skipped
     ? `; ${skipped.toLocaleString("en-US")} other tenant${skipped === 1 ? "" : "s"} unchanged (not planned)`
     : "";
-  return `VaultPilot plan for stack ${result.stack}${against}: ${none}${tenants}${rest}`;
+  return `VaultPilot plan for stack ${result.stack}${against}: ${none}${tenants}${rest}; ${describeGuardrailMode(result.guardrails)}`;
 }
 
 /** A value on one line, for diffs. */

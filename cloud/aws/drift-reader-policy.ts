@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { tenantExternalId } from "./external-id.js";
 import type { PolicyDocument } from "./policy-document.js";
 
 /**
@@ -12,8 +12,7 @@ import type { PolicyDocument } from "./policy-document.js";
  * and in every place that computes it, and names neither in clear.
  */
 export function driftExternalId(tenant: string, installation: string): string {
-  const digest = createHash("sha256").update(`vaultpilot-drift\0${installation}\0${tenant}`);
-  return `vp-${digest.digest("hex").slice(0, 40)}`;
+  return tenantExternalId("drift", installation, tenant);
 }
 
 /** One role per tenant, so each tenant's trust carries its own ExternalId. */

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/aws/provider.js";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider.js";
 import { roleArn, type TenantScope } from "../../cloud/aws/naming.js";
+import { DEPLOY_MAX_SESSION_SECONDS, deployExternalId } from "../../cloud/aws/deploy-role.js";
 import type { Tenant } from "../model.js";
 import type { StackSettings } from "./settings.js";
 
@@ -28,7 +29,9 @@ export interface CloudProvider {
 
 /**
  * The tenant's AWS provider: its own account and region (a tenant lives in its own account),
- * through the deploy role, refusing any other account. Named after the tenant (its identity).
+ * through the deploy role with the tenant's ExternalId (a hash of the installation and the tenant,
+ * the same on every deploy) for at most an hour, refusing any other account. Named after the
+ * tenant (its identity).
  */
 export const awsProvider = {
   cloud: "aws",
@@ -39,7 +42,12 @@ export const awsProvider = {
         region: scope.region,
         allowedAccountIds: [scope.account],
         assumeRoles: [
-          { roleArn: roleArn(scope, settings.deployRoleName), sessionName: "vaultpilot" },
+          {
+            roleArn: roleArn(scope, settings.deployRoleName),
+            sessionName: "vaultpilot",
+            externalId: deployExternalId(tenant.name, settings.installation),
+            duration: `${DEPLOY_MAX_SESSION_SECONDS}s`,
+          },
         ],
         defaultTags: { tags: { "vaultpilot:managed-by": "vaultpilot" } },
       },

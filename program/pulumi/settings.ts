@@ -43,6 +43,17 @@ export interface StackSettings {
    * Vault Secrets Officer on each tenant's vault. @default - grant it yourself
    */
   readonly azureWriterPrincipalId?: string;
+   * `vaultpilot:organizationRoleArn`: a role in the AWS Organization's management account that the
+   * stack assumes to manage service control policies. When set, the guardrails are a service
+   * control policy per tenant account; without it, an IAM policy on every role the program makes.
+   * @default - the IAM fallback
+   */
+  readonly organizationRoleArn?: string;
+  /**
+   * `vaultpilot:deployCiRoleArn`: the role the deploy workflow runs as, which each tenant's deploy
+   * role trusts (`vaultpilot bootstrap` writes it into the template). @default - bootstrap needs --ci-role-arn
+   */
+  readonly deployCiRoleArn?: string;
 }
 
 /** A config value and whether Pulumi holds it as a secret (`secure:` in the stack file). */
@@ -55,6 +66,9 @@ export interface ConfigValue {
 export type ConfigLookup = (key: string) => { value: unknown; secret: boolean } | undefined;
 
 export class StackConfigError extends Error {}
+
+/** An IAM role's ARN (any partition), its account in group 1. */
+export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/[\w+=,.@\/-]{1,512}$/;
 
 /**
  * Every `vaultpilot:` setting a stack file may hold; any other is a mistake. A module that reads
@@ -73,6 +87,8 @@ export const VAULTPILOT_SETTINGS = [
   // delivery to Azure Key Vault (StackSettings)
   "vaultpilot:azureCredentialSecret",
   "vaultpilot:azureWriterPrincipalId",
+  "vaultpilot:organizationRoleArn",
+  "vaultpilot:deployCiRoleArn",
   // the audit archive and export (audit-settings.ts)
   "vaultpilot:auditArchive",
   "vaultpilot:auditBucketName",
@@ -136,6 +152,18 @@ export function readStackSettings(
     }
     tenants = value as string[];
   }
+  const roleArnSetting = (key: string): string | undefined => {
+    if (get(key) === undefined) return undefined;
+    const value = text(key, "");
+    if (!IAM_ROLE_ARN.test(value)) {
+      throw new StackConfigError(
+        `stack "${stack}": ${key} is "${value}"; it must be an IAM role ARN, such as arn:aws:iam::123456789012:role/vaultpilot-organization`,
+      );
+    }
+    return value;
+  };
+  const organizationRoleArn = roleArnSetting("vaultpilot:organizationRoleArn");
+  const deployCiRoleArn = roleArnSetting("vaultpilot:deployCiRoleArn");
   const webhook = get("vaultpilot:alarmWebhookUrl");
   const driftCiRole = get("vaultpilot:driftCiRoleArn");
   return {
@@ -147,6 +175,8 @@ export function readStackSettings(
     logRetentionDays: integer("vaultpilot:logRetentionDays", 365, 1, 3653),
     deployRoleName: text("vaultpilot:deployRoleName", "vaultpilot-deployer"),
     installation: text("vaultpilot:installation", "default"),
+    ...(organizationRoleArn !== undefined && { organizationRoleArn }),
+    ...(deployCiRoleArn !== undefined && { deployCiRoleArn }),
     ...(driftCiRole !== undefined && { driftCiRoleArn: text("vaultpilot:driftCiRoleArn", "") }),
     ...(get("vaultpilot:azureCredentialSecret") !== undefined && {
       azureCredentialSecret: text("vaultpilot:azureCredentialSecret", ""),

@@ -10,6 +10,8 @@ import { TenantKey } from "../../components/aws/tenant-key.js";
 import type { Tenant } from "../model.js";
 import { CONCERNS } from "./concerns/registry.js";
 import type { Concern, StackInputs, TenantContext } from "./concerns/concern.js";
+import type { GuardedRole } from "../../components/aws/guardrails.js";
+import type { Role } from "@pulumi/aws/iam/index.js";
 import { tenantProviders, type Providers } from "./providers.js";
 import type { StackSettings } from "./settings.js";
 
@@ -37,7 +39,9 @@ export function createStackResources(
   opts: pulumi.ComponentResourceOptions = {},
   concerns: readonly Concern[] = CONCERNS,
 ): TenantResources[] {
-  const slices = concerns.map((c) => [c, c.settings({ settings, inputs })] as const);
+  // Concerns marked `last` run after the others (they read what the others made).
+  const ordered = [...concerns.filter((c) => !c.last), ...concerns.filter((c) => c.last)];
+  const slices = ordered.map((c) => [c, c.settings({ settings, inputs })] as const);
   return tenants.map((tenant) => {
     const scope: TenantScope = {
       tenant: tenant.name,
@@ -45,8 +49,16 @@ export function createStackResources(
       region: tenant.aws.region,
     };
     const providers = tenantProviders(tenant, scope, settings, opts.transformations);
+    const roles: GuardedRole[] = [];
+    const collectRoles: pulumi.ResourceTransformation = (args) => {
+      if (args.type === "aws:iam/role:Role") {
+        roles.push({ name: args.name, role: args.resource as Role });
+      }
+      return undefined;
+    };
     const options: pulumi.ComponentResourceOptions = {
       ...opts,
+      transformations: [...(opts.transformations ?? []), collectRoles],
       providers: Object.fromEntries(
         Object.entries(providers).filter(
           (entry): entry is [string, pulumi.ProviderResource] => entry[1] !== undefined,
@@ -67,7 +79,7 @@ export function createStackResources(
       },
       options,
     );
-    const context: TenantContext = { tenant, scope, providers, key, options };
+    const context: TenantContext = { tenant, scope, providers, key, options, roles };
     return {
       tenant: tenant.name,
       providers,

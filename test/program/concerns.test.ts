@@ -75,6 +75,7 @@ describe("the stack's concerns", () => {
       "drift-reader",
       "azure-delivery",
       "protection",
+      "guardrails",
     ]);
   });
 

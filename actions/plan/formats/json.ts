@@ -13,6 +13,7 @@ export function formatJson(result: PlanResult): string {
         stack: result.stack,
         ...(result.base !== undefined && { base: result.base }),
         scope: result.scope,
+        guardrails: result.guardrails,
         resources: result.head.resources.map(publicResource),
         changes: {
           create: result.changes.create.map((r) => ({ ...brief(r), inputs: r.inputs })),

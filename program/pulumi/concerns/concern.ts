@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { VaultpilotComponent } from "../../../components/aws/component.js";
+import type { GuardedRole } from "../../../components/aws/guardrails.js";
 import type { TenantKey } from "../../../components/aws/tenant-key.js";
 import type { TenantScope } from "../../../cloud/aws/naming.js";
 import type { Tenant } from "../../model.js";
@@ -32,6 +33,12 @@ export interface TenantContext {
    * plan's recording transformation. Pass them unchanged.
    */
   readonly options: pulumi.ComponentResourceOptions;
+  /**
+   * Every IAM role made for the tenant so far, in creation order (collected by a transformation on
+   * `options`, so a role counts whichever component or concern made it). A concern marked `last`
+   * sees the roles of every other concern.
+   */
+  readonly roles: readonly GuardedRole[];
 }
 
 /**
@@ -47,6 +54,12 @@ export interface Concern<Slice = unknown> {
   readonly settings: (stack: StackConfig) => Slice;
   /** The components for one tenant; an empty list when the concern does not apply to it. */
   readonly components: (tenant: TenantContext, settings: Slice) => readonly VaultpilotComponent[];
+  /**
+   * Runs after every concern that is not `last`, whatever its place in the registry: for a
+   * concern that acts on what the others made (the guardrails attach a policy to every role).
+   * @default false
+   */
+  readonly last?: boolean;
 }
 
 /** Keeps a concern's slice type checked where it is written, and erases it for the registry. */
