@@ -74,7 +74,10 @@ export function tenantKeyPolicy(args: {
       Sid: "TenantWorkloadsDecryptThroughSecretsManager",
       Effect: "Allow",
       Principal: root,
-      Action: ["kms:Decrypt", "kms:DescribeKey"],
+      // No kms:DescribeKey here: it carries no encryption context, so the SecretARN condition
+      // would never match it (parliament: UNKNOWN_CONDITION_FOR_ACTION); Secrets Manager's API
+      // does not need it (the console does, to list keys).
+      Action: ["kms:Decrypt"],
       Resource: "*",
       Condition: {
         StringEquals: viaSecretsManager,
@@ -102,7 +105,7 @@ export function tenantKeyPolicy(args: {
       Sid: "RotationFunctionsUseThroughSecretsManager",
       Effect: "Allow",
       Principal: root,
-      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
       Resource: "*",
       Condition: {
         StringEquals: viaSecretsManager,
