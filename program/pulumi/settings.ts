@@ -68,7 +68,7 @@ export type ConfigLookup = (key: string) => { value: unknown; secret: boolean } 
 export class StackConfigError extends Error {}
 
 /** An IAM role's ARN (any partition), its account in group 1. */
-export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/[\w+=,.@\/-]{1,512}$/;
+export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/[\w+=,.@/-]{1,512}$/;
 
 /**
  * Every `vaultpilot:` setting a stack file may hold; any other is a mistake. A module that reads
