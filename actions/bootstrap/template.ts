@@ -1,5 +1,6 @@
 import {
   DEPLOY_MAX_SESSION_SECONDS,
+  DEPLOY_POLICY_PATH,
   deployExternalId,
   deployRolePolicy,
   deployTrustPolicy,
@@ -18,9 +19,9 @@ export interface DeployRoleTemplateArgs {
   readonly roleName: string;
 }
 
-/** The one resource of the template, by its logical id. */
+/** The template's resources, by logical id: the role and its managed policy. */
 export const DEPLOY_ROLE_LOGICAL_ID = "DeployRole";
-export const DEPLOY_ROLE_POLICY_NAME = "vaultpilot-deploy";
+export const DEPLOY_POLICY_LOGICAL_ID = "DeployPolicy";
 
 export interface DeployRoleTemplate {
   readonly AWSTemplateFormatVersion: "2010-09-09";
@@ -34,11 +35,17 @@ export interface DeployRoleTemplate {
         readonly Description: string;
         readonly MaxSessionDuration: number;
         readonly AssumeRolePolicyDocument: PolicyDocument;
-        readonly Policies: readonly {
-          readonly PolicyName: string;
-          readonly PolicyDocument: PolicyDocument;
-        }[];
         readonly Tags: readonly { readonly Key: string; readonly Value: string }[];
+      };
+    };
+    readonly DeployPolicy: {
+      readonly Type: "AWS::IAM::ManagedPolicy";
+      readonly Properties: {
+        readonly ManagedPolicyName: string;
+        readonly Path: string;
+        readonly Description: string;
+        readonly PolicyDocument: PolicyDocument;
+        readonly Roles: readonly { readonly Ref: string }[];
       };
     };
   };
@@ -73,10 +80,18 @@ export function deployRoleTemplate(args: DeployRoleTemplateArgs): DeployRoleTemp
           Description: `VaultPilot deploys tenant ${args.tenant} with this role, assumed by the CI with the tenant's ExternalId`,
           MaxSessionDuration: DEPLOY_MAX_SESSION_SECONDS,
           AssumeRolePolicyDocument: deployTrustPolicy(args.ciRoleArn, externalId),
-          Policies: [
-            { PolicyName: DEPLOY_ROLE_POLICY_NAME, PolicyDocument: deployRolePolicy(args.account) },
-          ],
           Tags: [{ Key: "vaultpilot:tenant", Value: args.tenant }],
+        },
+      },
+      // A managed policy rather than an inline one: its 6,144 characters are the role's alone.
+      [DEPLOY_POLICY_LOGICAL_ID]: {
+        Type: "AWS::IAM::ManagedPolicy",
+        Properties: {
+          ManagedPolicyName: `${args.roleName}-${args.tenant}`,
+          Path: DEPLOY_POLICY_PATH,
+          Description: `What VaultPilot deploys in tenant ${args.tenant}'s account`,
+          PolicyDocument: deployRolePolicy(args.account, args.roleName),
+          Roles: [{ Ref: DEPLOY_ROLE_LOGICAL_ID }],
         },
       },
     },

@@ -56,7 +56,7 @@ export const DEPLOYED_SERVICES = [
  * `vaultpilot…`). The role administers the stack, so it is broad by nature; the guardrails'
  * service control policy exempts it, and nothing else, from its denies.
  */
-export function deployRolePolicy(account: string): PolicyDocument {
+export function deployRolePolicy(account: string, roleName: string): PolicyDocument {
   const iam = (kind: string) => `arn:aws:iam::${account}:${kind}`;
   return {
     Version: "2012-10-17",
@@ -70,40 +70,53 @@ export function deployRolePolicy(account: string): PolicyDocument {
       {
         Sid: "ManageVaultpilotRolesAndPolicies",
         Effect: "Allow",
-        Action: [
-          "iam:GetRole",
-          "iam:CreateRole",
-          "iam:DeleteRole",
-          "iam:UpdateRole",
-          "iam:UpdateRoleDescription",
-          "iam:UpdateAssumeRolePolicy",
-          "iam:TagRole",
-          "iam:UntagRole",
-          "iam:ListRoleTags",
-          "iam:PassRole",
-          "iam:GetRolePolicy",
-          "iam:PutRolePolicy",
-          "iam:DeleteRolePolicy",
-          "iam:ListRolePolicies",
-          "iam:ListAttachedRolePolicies",
-          "iam:ListInstanceProfilesForRole",
-          "iam:AttachRolePolicy",
-          "iam:DetachRolePolicy",
-          "iam:GetPolicy",
-          "iam:GetPolicyVersion",
-          "iam:ListPolicyVersions",
-          "iam:CreatePolicy",
-          "iam:CreatePolicyVersion",
-          "iam:DeletePolicy",
-          "iam:DeletePolicyVersion",
-          "iam:TagPolicy",
-          "iam:UntagPolicy",
-        ],
+        Action: [...IAM_ACTIONS],
         Resource: [iam("role/vaultpilot*"), iam("policy/vaultpilot/*")],
+      },
+      {
+        // Its own name matches vaultpilot*: it must not widen its own trust or permissions.
+        Sid: "NeverChangeItself",
+        Effect: "Deny",
+        Action: [...IAM_ACTIONS],
+        Resource: [iam(`role/${roleName}`), iam(`policy${DEPLOY_POLICY_PATH}*`)],
       },
     ],
   };
 }
+
+/** IAM actions on VaultPilot's roles and policies: what the stack's concerns do with them. */
+const IAM_ACTIONS = [
+  "iam:GetRole",
+  "iam:CreateRole",
+  "iam:DeleteRole",
+  "iam:UpdateRole",
+  "iam:UpdateRoleDescription",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:TagRole",
+  "iam:UntagRole",
+  "iam:ListRoleTags",
+  "iam:PassRole",
+  "iam:GetRolePolicy",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:ListRolePolicies",
+  "iam:ListAttachedRolePolicies",
+  "iam:ListInstanceProfilesForRole",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:GetPolicy",
+  "iam:GetPolicyVersion",
+  "iam:ListPolicyVersions",
+  "iam:CreatePolicy",
+  "iam:CreatePolicyVersion",
+  "iam:DeletePolicy",
+  "iam:DeletePolicyVersion",
+  "iam:TagPolicy",
+  "iam:UntagPolicy",
+] as const;
+
+/** The deploy role's own managed policy lives under this path, outside `policy/vaultpilot/*`. */
+export const DEPLOY_POLICY_PATH = "/vaultpilot-bootstrap/";
 
 /** The deploy role's longest session: one hour. */
 export const DEPLOY_MAX_SESSION_SECONDS = CROSS_ACCOUNT_MAX_SESSION_SECONDS;

@@ -15,6 +15,8 @@ const INVALID = {
   "tenants/acme.yaml": VALID_POLICIES["tenants/acme.yaml"].replace("plan: ", "plan: bogus-"),
 };
 
+const CI_ROLE = "arn:aws:iam::210987654321:role/vaultpilot-ci-deploy";
+
 /** A port nothing listens on: AWS calls fail at once. */
 const UNREACHABLE = {
   AWS_ENDPOINT_URL: "http://127.0.0.1:9",
@@ -152,6 +154,25 @@ const CASES: Record<
     { argv: () => ["report", valid.dir, "--framework", "sox"], code: EXIT.failed },
     { argv: () => ["report", invalid.dir], code: EXIT.failed },
     { argv: () => ["report", empty.dir], code: EXIT.failed },
+  ],
+  bootstrap: [
+    {
+      argv: () => ["bootstrap", valid.dir, "--tenant", "acme", "--ci-role-arn", CI_ROLE],
+      code: EXIT.clean,
+    },
+    {
+      argv: () => ["bootstrap", invalid.dir, "--tenant", "acme", "--ci-role-arn", CI_ROLE],
+      code: EXIT.findings,
+    },
+    { argv: () => ["bootstrap", valid.dir, "--tenant", "acme"], code: EXIT.failed },
+    {
+      argv: () => ["bootstrap", valid.dir, "--tenant", "nobody", "--ci-role-arn", CI_ROLE],
+      code: EXIT.failed,
+    },
+    {
+      argv: () => ["bootstrap", empty.dir, "--tenant", "acme", "--ci-role-arn", CI_ROLE],
+      code: EXIT.failed,
+    },
   ],
   discover: [
     { argv: () => ["discover", "--out", join(valid.dir, "out")], env: UNREACHABLE, code: 2 },

@@ -219,7 +219,7 @@ describe("vaultpilot plan", { timeout: 120_000 }, () => {
     );
     const text = await runCli(["plan", "policies", "--base", "HEAD"], { cwd: project });
     expect(text.stdout.split("\n")[0]).toMatch(
-      /; tenants touched: acme; 3 other tenants unchanged \(not planned\)$/,
+      /; tenants touched: acme; 3 other tenants unchanged \(not planned\); guardrails by /,
     );
   });
 

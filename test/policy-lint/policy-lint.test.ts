@@ -188,8 +188,8 @@ describe("parliament on every policy the program writes", () => {
     });
     const found = documentsIn(template);
     expect(found.map((f) => f.path).sort()).toEqual([
+      "Resources.DeployPolicy.Properties.PolicyDocument",
       "Resources.DeployRole.Properties.AssumeRolePolicyDocument",
-      "Resources.DeployRole.Properties.Policies[0].PolicyDocument",
     ]);
     const ids = found.map((f, i) => ({
       id: String(i),
