@@ -43,6 +43,7 @@ export interface StackSettings {
    * Vault Secrets Officer on each tenant's vault. @default - grant it yourself
    */
   readonly azureWriterPrincipalId?: string;
+  /**
    * `vaultpilot:organizationRoleArn`: a role in the AWS Organization's management account that the
    * stack assumes to manage service control policies. When set, the guardrails are a service
    * control policy per tenant account; without it, an IAM policy on every role the program makes.
