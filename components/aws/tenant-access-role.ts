@@ -90,15 +90,17 @@ export function accessPolicy(args: {
 }
 
 /**
- * GenerateDataKey for the secret client only: an AES-256 key, with exactly the client's
+ * GenerateDataKey for the secret client only: with exactly the client's
  * encryption context for the tenant (both pairs present, no other key: `ForAllValues` on
  * kms:EncryptionContextKeys), so the grant cannot make data keys for anything else.
  */
 export function clientDataKeyConditions(tenant: string) {
   const context = clientDataKeyContext(tenant);
   return {
+    // No key-spec condition: KMS has none for GenerateDataKey (kms:DataKeyPairSpec is for key
+    // pairs), and an unknown key under StringEquals never matches, so the grant would allow
+    // nothing (parliament: UNKNOWN_CONDITION_FOR_ACTION).
     StringEquals: {
-      "kms:DataKeySpec": "AES_256",
       ...Object.fromEntries(
         Object.entries(context).map(([key, value]) => [`kms:EncryptionContext:${key}`, value]),
       ),

@@ -275,7 +275,6 @@ describe("the Pulumi program on the example policies", () => {
   it("lets a consuming service make data keys for the secret client's cache, with the client's encryption context of its tenant only", () => {
     const onlyClientContext = {
       StringEquals: {
-        "kms:DataKeySpec": "AES_256",
         "kms:EncryptionContext:vaultpilot:client": "secret-cache",
         "kms:EncryptionContext:vaultpilot:tenant": "acme",
       },
