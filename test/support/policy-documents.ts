@@ -115,6 +115,12 @@ export function examplesWithEveryFeature(): { dir: string; remove(): void } {
     parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS() as Doc),
   );
   let spec: unknown = undefined;
+  // Region-bound settings (entry points) stay valid in the region of the tenant that configures the
+  // most: the example tenant with the largest spec.
+  const richest = docs
+    .filter((d) => d.kind === "Tenant")
+    .sort((a, b) => JSON.stringify(b.spec).length - JSON.stringify(a.spec).length)[0];
+  const region = (richest?.spec?.aws as { region?: string } | undefined)?.region ?? "us-east-1";
   const seen = new Set<string>();
   const out: Doc[] = [];
   for (const doc of docs) {
@@ -142,7 +148,7 @@ export function examplesWithEveryFeature(): { dir: string; remove(): void } {
   const tenantSpec = {
     ...(spec as Record<string, unknown>),
     plan: "enterprise",
-    aws: { account: "999999999999", region: "us-east-1" },
+    aws: { account: "999999999999", region },
   };
   const tenant: Doc = {
     apiVersion: "vaultpilot.dev/v1",
