@@ -6,7 +6,8 @@ export const access = defineConcern({
   name: "access",
   settings: () => ({}),
   components: ({ tenant, scope, key, options }) =>
-    tenant.services.map(
+    // A vault tenant's services read OpenBao under its own ACL policies, not these IAM roles.
+    (tenant.store.type === "vault" ? [] : tenant.services).map(
       (service) =>
         new TenantAccessRole(
           `${tenant.name}/${service.name}`,

@@ -10,21 +10,25 @@ import { defineConcern } from "./concern.js";
 export const alarms = defineConcern({
   name: "alarms",
   settings: ({ inputs }) => ({ webhook: inputs.alarmWebhookUrl }),
-  components: ({ tenant, scope, key, options }, { webhook }) => [
-    new RotationAlarms(
-      tenant.name,
-      {
-        scope,
-        kmsKeyArn: key.keyArn,
-        functions: [...new Set(tenant.secrets.map((s) => s.type))].map((secretType) => ({
-          secretType,
-          functionName: rotationFunctionName(tenant.name, secretType),
-          // The secrets concern leaves each function's timeout at its default.
-          timeoutSeconds: ROTATION_TIMEOUT_SECONDS,
-        })),
-        notify: webhook === undefined ? "none" : { httpsEndpoint: webhook },
-      },
-      options,
-    ),
-  ],
+  components: ({ tenant, scope, key, options }, { webhook }) =>
+    // No rotation Lambda to watch for a vault tenant (see the secrets concern).
+    tenant.store.type === "vault"
+      ? []
+      : [
+          new RotationAlarms(
+            tenant.name,
+            {
+              scope,
+              kmsKeyArn: key.keyArn,
+              functions: [...new Set(tenant.secrets.map((s) => s.type))].map((secretType) => ({
+                secretType,
+                functionName: rotationFunctionName(tenant.name, secretType),
+                // The secrets concern leaves each function's timeout at its default.
+                timeoutSeconds: ROTATION_TIMEOUT_SECONDS,
+              })),
+              notify: webhook === undefined ? "none" : { httpsEndpoint: webhook },
+            },
+            options,
+          ),
+        ],
 });

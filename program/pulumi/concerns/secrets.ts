@@ -15,6 +15,9 @@ export const secrets = defineConcern({
     azureCredentialSecret: settings.azureCredentialSecret,
   }),
   components: ({ tenant, scope, key, options }, { logRetentionDays, azureCredentialSecret }) => {
+    // A vault tenant's secrets live in OpenBao, rotated by `vaultpilot rotate`: no Secrets Manager
+    // secret, no rotation Lambda.
+    if (tenant.store.type === "vault") return [];
     const managed = new Map(
       tenant.secrets.map((secret) => [
         secret.name,
