@@ -25,13 +25,10 @@ describe("the program for a tenant on the vault store", () => {
     const resources = await run(vault);
     const types = [...new Set(resources.map((r) => r.type))];
 
+    // Other concerns (guardrails, ...) may add theirs; none of these may appear.
+    expect(types.filter((t) => /secretsmanager|lambda|cloudwatch|iam\/role/.test(t))).toEqual([]);
     // The tenant's KMS key stays: the tenant keeps its AWS account for everything else.
-    expect(types.sort()).toEqual([
-      "aws:kms/alias:Alias",
-      "aws:kms/key:Key",
-      "pulumi:providers:aws",
-      "vaultpilot:aws:TenantKey",
-    ]);
+    expect(types).toContain("aws:kms/key:Key");
   });
 
   it("still makes them for a Secrets Manager tenant (the check above can fail)", async () => {
