@@ -46,6 +46,10 @@ export function registerDrift(program: Command, io: CliIO, setExit: (code: numbe
       "-o, --out <file>",
       "also write the JSON result to this file (for the workflow's artifact)",
     )
+    .option(
+      "--notify",
+      "tell each tenant's notification routes (spec.notifications): drift found, drift resolved, rotation off or overdue",
+    )
     .action(async (dir: string, options: DriftOptions) => {
       const { driftCommand } = await import("./drift-command.js");
       setExit(await driftCommand(dir, options, io));

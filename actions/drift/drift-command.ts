@@ -1,4 +1,4 @@
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { validatePolicies } from "../../program/validate.js";
 import type { PolicyModel } from "../../program/model.js";
 import { EXIT, OutputError, UsageError, writeFileWhole, type CliIO } from "../io.js";
@@ -37,6 +37,7 @@ export async function driftCommand(dir: string, options: DriftOptions, io: CliIO
         policyDir: relative(io.cwd, result.root).split("\\").join("/") || ".",
       }),
     );
+    if (options.notify) await notifyDrift(result, io);
     return result.drift.findings.length > 0 ? EXIT.findings : EXIT.clean;
   } catch (error) {
     if (error instanceof OutputError) {
@@ -110,7 +111,36 @@ async function runDrift(dir: string, options: DriftOptions, io: CliIO) {
       at: at.toISOString(),
     }),
   };
-  return { drift, locate: locator(model, root, io.cwd), root };
+  return {
+    drift,
+    locate: locator(model, root, io.cwd),
+    root,
+    model,
+    checked: tenants.map((t) => t.name),
+  };
+}
+
+/** `--notify`: after the output, so a notification never delays or changes the result. */
+async function notifyDrift(
+  result: { drift: DriftResult; model: PolicyModel; checked: readonly string[] },
+  io: CliIO,
+): Promise<void> {
+  const { driftNotices, readDriftState, writeDriftState } = await import("../notify/drift.js");
+  const { sendNotices } = await import("../notify/send.js");
+  const { notifyStatePath } = await import("../rotation/shared.js");
+  const statePath = join(dirname(notifyStatePath(io)), "drift-state.json");
+  const { notices, state } = driftNotices(
+    result.checked,
+    result.drift.findings,
+    readDriftState(statePath),
+    result.drift.summary.at,
+  );
+  await sendNotices(result.model, notices, io, "drift");
+  try {
+    writeDriftState(statePath, state);
+  } catch (error) {
+    io.stderr(`vaultpilot drift: note: the drift state for --notify was not saved: ${awsReason(error)}\n`);
+  }
 }
 
 function declaredSecrets(model: PolicyModel): Set<string> {

@@ -13,4 +13,6 @@ export interface DriftOptions {
   readonly installation?: string;
   readonly assumeRole: boolean;
   readonly out?: string;
+  /** Send drift-found, drift-resolved and rotation-overdue to the tenants' notification routes. */
+  readonly notify?: boolean;
 }

@@ -68,6 +68,10 @@ export function registerReport(program: Command, io: CliIO, setExit: (code: numb
       "--no-assume-role",
       "with --live: use the current credentials in every account instead of assuming vaultpilot-drift-reader-<tenant>",
     )
+    .option(
+      "--notify",
+      "tell each tenant's notification routes (spec.notifications) about its failing controls",
+    )
     .action(async (dir: string | undefined, options: ReportOptions) => {
       const { reportCommand } = await import("./report-command.js");
       setExit(await reportCommand(dir, options, io));

@@ -18,4 +18,6 @@ export interface ReportOptions {
   readonly concurrency: string;
   readonly installation?: string;
   readonly assumeRole: boolean;
+  /** Send report-failing to the tenants' notification routes. */
+  readonly notify?: boolean;
 }

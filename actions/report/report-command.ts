@@ -24,8 +24,14 @@ export async function reportCommand(
   io: CliIO,
 ): Promise<number> {
   try {
-    const { report, formats } = await buildReport(dir, options, io);
+    const { report, formats, model } = await buildReport(dir, options, io);
     emit(report, formats, options, io);
+    if (options.notify) {
+      // After the output: a notification never delays or changes the report or its exit status.
+      const { reportNotices } = await import("../notify/report.js");
+      const { sendNotices } = await import("../notify/send.js");
+      await sendNotices(model, reportNotices(report), io, "report");
+    }
     const code = exitCode(report);
     const { pass, fail, manual, error } = report.summary.results;
     io.stderr(
@@ -165,7 +171,7 @@ async function buildReport(dir: string | undefined, options: ReportOptions, io: 
     notes,
     accounts: Object.fromEntries(inScope.map((t) => [t.name, t.aws])),
   });
-  return { report, formats };
+  return { report, formats, model };
 }
 
 /**
