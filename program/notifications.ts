@@ -40,6 +40,9 @@ export const DEFAULT_EVENTS: readonly NotificationEvent[] = NOTIFICATION_EVENTS.
 /** The same notification is not sent again within this window. @default 360 (6 hours) */
 export const DEFAULT_DEDUPE_MINUTES = 360;
 
+/** The tag on a rotated secret where the rotation function remembers what it notified (hashes and times). */
+export const DEDUPE_TAG = "vaultpilot:notified";
+
 /** Where a URL or a signing key is kept. */
 export type SecretSource = { readonly secretsManager: string } | { readonly stackConfig: string };
 

@@ -38,6 +38,7 @@ const main = await build({
     "lib/components": "components/aws/index.ts",
     "lib/rotation": "components/rotation/index.ts",
     "lib/client": "client/index.ts",
+    "lib/notify": "components/notify/index.ts",
   },
   outdir: "dist",
   bundle: true,

@@ -26,6 +26,7 @@ import {
   type TenantScope,
 } from "../../cloud/aws/naming.js";
 import type { PolicyDocument, PolicyStatement } from "../../cloud/aws/policy-document.js";
+import { DEDUPE_TAG, type TenantNotifications } from "../../program/notifications.js";
 import { rotationRules, type RotationScheduleInput } from "../../cloud/aws/rotation-rules.js";
 
 export {
@@ -104,6 +105,11 @@ export interface RotatedSecret {
   readonly alertTopicArn?: string;
   /** Copied to Azure Key Vault, signing in with the credential in this Secrets Manager secret (a name). @default - none */
   readonly azureKeyVault?: { readonly credentialSecret?: string };
+  /**
+   * The tenant's notification routes: the function reads the Secrets Manager secrets they name
+   * and keeps its deduplication tag (vaultpilot:notified) on the secret. @default - none
+   */
+  readonly notifications?: TenantNotifications;
 }
 
 /** A file the rotation runtime reads beside its handler (its configuration), as plain data. */
@@ -115,6 +121,53 @@ export interface RuntimeConfigFile {
 }
 
 const unique = <T>(values: readonly T[]) => [...new Set(values)];
+
+/**
+ * Notification routes: read the webhook URLs and signing keys kept in Secrets Manager, and write
+ * only the deduplication tag on the secrets that notify (aws:TagKeys limits TagResource to it).
+ */
+export function notificationStatements(
+  scope: TenantScope,
+  secrets: readonly RotatedSecret[],
+): PolicyStatement[] {
+  const notifying = secrets.filter((s) => s.notifications && s.notifications.routes.length > 0);
+  if (notifying.length === 0) return [];
+  const sources = unique(
+    notifying
+      .flatMap((s) =>
+        s.notifications!.routes.flatMap((r) =>
+          r.target.kind === "slack"
+            ? [r.target.url]
+            : r.target.kind === "webhook"
+              ? [r.target.url, r.target.signingKey]
+              : [],
+        ),
+      )
+      .flatMap((source) => ("secretsManager" in source ? [source.secretsManager] : [])),
+  );
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "RememberNotifications",
+      Effect: "Allow",
+      Action: ["secretsmanager:TagResource"],
+      Resource: notifying.map((s) => secretArnPattern(scope, s.name)),
+      Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": [DEDUPE_TAG] } },
+    },
+  ];
+  if (sources.length > 0) {
+    statements.push({
+      Sid: "ReadNotificationSecrets",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: sources.map((name) =>
+        name.startsWith("arn:")
+          ? name
+          : `arn:aws:secretsmanager:${scope.region}:${scope.account}:secret:${name}-??????`,
+      ),
+    });
+  }
+  return statements;
+}
 
 /** Reloading consumers: exactly the services, functions, documents and tagged instances the configuration names. */
 export function reloadStatements(
@@ -301,6 +354,7 @@ export function rotationFunctionPolicy(args: {
       ),
     });
   }
+  statements.push(...notificationStatements(scope, secrets));
   if (masters.length > 0) {
     statements.push({
       Sid: "ReadMasterSecrets",

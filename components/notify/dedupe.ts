@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { AwsClients } from "../rotation/aws/clients.js";
+import { DEDUPE_TAG } from "../../program/notifications.js";
 
 /**
  * What was sent when, so the same notification is not sent again within the window. Keys are
@@ -54,8 +55,8 @@ export function fileDedupe(path: string): DedupeStore {
   };
 }
 
-/** The tag on a rotated secret that remembers its recent notifications (the Lambda has no disk that lasts). */
-export const DEDUPE_TAG = "vaultpilot:notified";
+// The function has no disk that lasts between invocations: it remembers on the secret's tag.
+export { DEDUPE_TAG };
 /** A tag value holds at most 256 characters: `<16 hex>=<epoch s>` entries, `;`-separated. */
 const TAG_VALUE_MAX = 256;
 

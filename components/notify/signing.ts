@@ -1,6 +1,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-/** The signature header: `v1=<hex HMAC-SHA256 over "v1:<timestamp>:<body>">`. */
+/**
+ * The signature header: `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`, the scheme of the
+ * client's verifyWebhookSignature (client/webhook.ts), so one verifier serves both.
+ */
 export const SIGNATURE_HEADER = "X-VaultPilot-Signature";
 /** Unix seconds at signing; part of what is signed, so a replay outside the window fails. */
 export const TIMESTAMP_HEADER = "X-VaultPilot-Timestamp";
@@ -10,9 +13,9 @@ export const TIMESTAMP_HEADER = "X-VaultPilot-Timestamp";
  */
 export const REPLAY_WINDOW_SECONDS = 300;
 
-/** The hex HMAC-SHA256 of `v1:<timestamp>:<body>` under `key`. */
+/** The hex HMAC-SHA256 of `<timestamp>.<body>` under `key`. */
 export function signatureOf(key: string, timestamp: number, body: string): string {
-  return createHmac("sha256", key).update(`v1:${timestamp}:${body}`).digest("hex");
+  return createHmac("sha256", key).update(`${timestamp}.${body}`).digest("hex");
 }
 
 /** The two headers a webhook sends with `body`. */
@@ -24,7 +27,7 @@ export function signWebhook(
   const timestamp = Math.floor(now.getTime() / 1000);
   return {
     [TIMESTAMP_HEADER]: String(timestamp),
-    [SIGNATURE_HEADER]: `v1=${signatureOf(key, timestamp, body)}`,
+    [SIGNATURE_HEADER]: `sha256=${signatureOf(key, timestamp, body)}`,
   };
 }
 
@@ -53,7 +56,7 @@ export function verifyWebhook(request: {
   const now = Math.floor((request.now ?? new Date()).getTime() / 1000);
   if (Math.abs(now - timestamp) > tolerance)
     return { ok: false, reason: `timestamp outside the ${tolerance}-second window` };
-  const match = /^v1=([0-9a-f]{64})$/.exec(request.signature ?? "");
+  const match = /^sha256=([0-9a-f]{64})$/.exec(request.signature ?? "");
   if (!match) return { ok: false, reason: `missing or malformed ${SIGNATURE_HEADER}` };
   const given = Buffer.from(match[1]!, "hex");
   for (const [keyIndex, key] of request.keys.entries()) {

@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { signWebhook as clientSignature } from "../../client/webhook.js";
 import {
   signatureOf,
   signWebhook,
@@ -17,13 +18,17 @@ function signed(key: string, when = at) {
 }
 
 describe("webhook signing", () => {
-  it("signs exactly v1:<timestamp>:<body> with HMAC-SHA256, the timestamp in Unix seconds", () => {
+  it("signs exactly <timestamp>.<body> with HMAC-SHA256, the timestamp in Unix seconds", () => {
     const headers = signWebhook("k", "{}", new Date(1_700_000_000_500));
     expect(headers[TIMESTAMP_HEADER]).toBe("1700000000");
     expect(headers[SIGNATURE_HEADER]).toBe(
-      `v1=${createHmac("sha256", "k").update("v1:1700000000:{}").digest("hex")}`,
+      `sha256=${createHmac("sha256", "k").update("1700000000.{}").digest("hex")}`,
     );
     expect(signatureOf("k", 1_700_000_000, "{}")).toHaveLength(64);
+  });
+
+  it("signs as the client's verifyWebhookSignature checks (client/webhook.ts)", () => {
+    expect(signatureOf("k", 1_700_000_000, body)).toBe(clientSignature("k", 1_700_000_000, body));
   });
 
   it("accepts the current key and the previous one during the overlap", () => {
@@ -53,7 +58,7 @@ describe("webhook signing", () => {
       verifyWebhook({
         body,
         timestamp: signed("new").timestamp,
-        signature: "sha256=00",
+        signature: "v1=00",
         keys: ["new"],
         now: at,
       }),
