@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VaultClient } from "../../../components/rotation/vault/client.js";
 import { drawPassword, vaultKvStore } from "../../../components/rotation/vault/kv-store.js";
+import { vaultSecretReader } from "../../../components/rotation/vault/index.js";
 import {
   metadataOnlyPolicy,
   rotationPolicy,
@@ -195,5 +196,38 @@ describe("the OpenBao KV v2 store beyond the port's contract", () => {
       expect(password).toMatch(/[0-9]/);
       expect(password).not.toMatch(/["'\\/@ ]/);
     }
+  });
+});
+
+describe("vaultSecretReader, the read side for consumers", () => {
+  it("reads the version the current stage names, not KV's latest, and its id from metadata alone", async () => {
+    const store = appRoleStore();
+    const path = `conformance/reader-${++made}`;
+    await bao.api("POST", `secret/data/${path}`, { data: { v: "1" } });
+    await store.putPending(path, "00000000-0000-4000-a000-000000000001", '{"v":"2"}');
+    const reader = vaultSecretReader(
+      {
+        address: bao.address,
+        mount: "secret",
+        pathPrefix: "conformance",
+        auth: {
+          method: "approle",
+          mount: "approle",
+          roleId: approle.roleId,
+          secretId: { env: "VP_SECRET_ID" },
+        },
+      },
+      { env: env() },
+    );
+    const name = path.slice("conformance/".length);
+
+    expect(await reader.read(name)).toEqual({ versionId: "kv-1", value: '{"v":"1"}' });
+    expect(await reader.versionId(name, "pending")).toBe("00000000-0000-4000-a000-000000000001");
+    await store.promote(path, "00000000-0000-4000-a000-000000000001", "kv-1");
+    expect(await reader.read(name)).toEqual({
+      versionId: "00000000-0000-4000-a000-000000000001",
+      value: '{"v":"2"}',
+    });
+    expect(await reader.read("no-such-secret")).toBeUndefined();
   });
 });
