@@ -3,7 +3,10 @@ import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { diffResources } from "../../actions/plan/diff.js";
+import { formatMarkdown } from "../../actions/plan/formats/markdown.js";
+import { formatText } from "../../actions/plan/formats/text.js";
 import { computeImpact } from "../../actions/plan/impact.js";
+import { webAclChanges } from "../../actions/plan/protection-impact.js";
 import { runProgram } from "../../actions/plan/program-run.js";
 import type { ProgramRun, SubjectResource } from "../../actions/plan/resources.js";
 import { methodPath } from "../../components/aws/endpoint-protection.js";
@@ -141,6 +144,15 @@ describe("the protection concern on the example's globex/storefront entry point"
     expect(methodPath("ANY /orders/{id}")).toBe("~1orders~1{id}/*");
   });
 
+  it("makes every log group an EncryptedLogGroup under the tenant's key", () => {
+    const groups = run.resources.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup");
+    expect(groups.length).toBe(4);
+    for (const group of groups) {
+      expect(group.parent).toMatch(/vaultpilot:aws:EncryptedLogGroup::/);
+      expect(group.inputs.kmsKeyId).toBe("arn:aws:kms:eu-west-1:222222222222:key/globex-key");
+    }
+  });
+
   it("keeps each rotation log group's URN from before EncryptedLogGroup as an alias", () => {
     const group = byName("aws:cloudwatch/logGroup:LogGroup", "globex/postgres-logs");
     expect(group.urn).toBe(
@@ -259,6 +271,47 @@ describe("the plan's impact of protection changes", () => {
         ],
       },
     ]);
+  });
+
+  it("names countries no longer allowed, a removed web ACL and a removed log group", () => {
+    const geo = (codes: string[]) => [
+      {
+        statement: { notStatement: { statement: { geoMatchStatement: { countryCodes: codes } } } },
+      },
+    ];
+    expect(webAclChanges(geo(["US", "CA"]), geo(["US"]))).toEqual([
+      "countries no longer allowed: CA",
+    ]);
+    expect(webAclChanges([], geo(["US"]))).toEqual(["only requests from US allowed"]);
+    expect(webAclChanges(geo(["US"]), geo(["US", "CA"]))).toEqual([]);
+  });
+
+  it("prints live traffic and retention in text and markdown", async () => {
+    const [b, h] = [
+      await planOf(entryPoint("rateLimit: { limit: 500 }") + "  logRetention: 731\n"),
+      await planOf("  logRetention: 90\n"),
+    ];
+    const changes = diffResources(b.resources, h.resources);
+    const result = {
+      stack: "test",
+      base: "main",
+      scope: { mode: "full" as const, planned: 1, unchanged: [] },
+      head: h,
+      changes,
+      impact: computeImpact(changes, b, h),
+    };
+    const text = formatText(result, { color: false });
+    expect(text).toContain(
+      "  live traffic acme/api: its web ACL is removed: requests are no longer filtered",
+    );
+    expect(text).toContain(
+      "  retention acme: log group aws-waf-logs-vaultpilot_acme_api is removed (was 731 days): its events are deleted",
+    );
+    const markdown = formatMarkdown(result);
+    expect(markdown).toContain("#### Live traffic and evidence");
+    expect(markdown).toContain(
+      "| acme | api | its web ACL is removed: requests are no longer filtered |",
+    );
   });
 
   it("stays quiet when traffic only gets more room, and names a shortened log retention", async () => {
