@@ -296,6 +296,7 @@ describe("the plan's impact of protection changes", () => {
       stack: "test",
       base: "main",
       scope: { mode: "full" as const, planned: 1, unchanged: [] },
+      guardrails: "iam-fallback" as const,
       head: h,
       changes,
       impact: computeImpact(changes, b, h),
