@@ -224,7 +224,8 @@ describe("the protection concern on the example's globex/storefront entry point"
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // tsc reads @pulumi/aws's type declarations: tens of seconds on a loaded machine.
+  }, 180_000);
 });
 
 describe("the plan's impact of protection changes", () => {
