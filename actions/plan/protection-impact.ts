@@ -1,4 +1,3 @@
-import type { ChangeKind } from "./impact.js";
 import type { SubjectResource } from "./resources.js";
 
 /** A change to an entry point's web ACL, allow list or throttling that changes which requests get through. */
@@ -18,7 +17,12 @@ export interface RetentionImpact {
   readonly after?: number;
 }
 
-type Change = readonly [ChangeKind, SubjectResource, SubjectResource | undefined];
+/** As impact.ts's ChangeKind (not imported: impact.ts imports this module). */
+type Change = readonly [
+  "create" | "update" | "delete",
+  SubjectResource,
+  SubjectResource | undefined,
+];
 
 interface RuleInput {
   readonly name?: string;
