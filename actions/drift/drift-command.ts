@@ -127,7 +127,7 @@ async function notifyDrift(
 ): Promise<void> {
   const { driftNotices, readDriftState, writeDriftState } = await import("../notify/drift.js");
   const { sendNotices } = await import("../notify/send.js");
-  const { notifyStatePath } = await import("../rotation/shared.js");
+  const { notifyStatePath } = await import("../notify/cli-options.js");
   const statePath = join(dirname(notifyStatePath(io)), "drift-state.json");
   const { notices, state } = driftNotices(
     result.checked,
@@ -139,7 +139,9 @@ async function notifyDrift(
   try {
     writeDriftState(statePath, state);
   } catch (error) {
-    io.stderr(`vaultpilot drift: note: the drift state for --notify was not saved: ${awsReason(error)}\n`);
+    io.stderr(
+      `vaultpilot drift: note: the drift state for --notify was not saved: ${awsReason(error)}\n`,
+    );
   }
 }
 

@@ -1,17 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { Agent } from "node:https";
-import { resolve } from "node:path";
-import { rootCertificates } from "node:tls";
 import { topicArn } from "../../cloud/aws/naming.js";
 import { fileDedupe } from "../../components/notify/dedupe.js";
 import type { Notice } from "../../components/notify/notice.js";
 import { createNotifier } from "../../components/notify/notifier.js";
-import type { HttpsOptions } from "../../components/notify/https.js";
 import { AwsClients, awsConfigFromEnv } from "../../components/rotation/aws/clients.js";
 import type { PolicyModel } from "../../program/model.js";
 import type { CliIO } from "../io.js";
-import { notifyStatePath } from "../rotation/shared.js";
+import { cliHttps, notifyStatePath } from "./cli-options.js";
 
 /** A notice as a command builds it; the command's run id is added when it is sent. */
 export type CommandNotice = Omit<Notice, "run">;
@@ -30,7 +25,7 @@ export async function sendNotices(
   if (notices.length === 0) return;
   const run = randomBytes(8).toString("hex");
   const clients = new AwsClients(awsConfigFromEnv(io.env));
-  const https = httpsOptions(io);
+  const https = cliHttps(io);
   try {
     for (const tenant of model.tenants) {
       const mine = notices.filter((n) => n.tenant === tenant.name);
@@ -76,20 +71,5 @@ export async function sendNotices(
     }
   } finally {
     clients.destroy();
-  }
-}
-
-/**
- * The CA bundle the io's NODE_EXTRA_CA_CERTS names, added to Node's own: the same trust a CLI
- * process started with that variable has, also when the CLI runs in-process (the action, tests).
- */
-function httpsOptions(io: CliIO): HttpsOptions | undefined {
-  const file = io.env.NODE_EXTRA_CA_CERTS;
-  if (!file) return undefined;
-  try {
-    const extra = readFileSync(resolve(io.cwd, file), "utf8");
-    return { agent: new Agent({ ca: [...rootCertificates, extra] }) };
-  } catch {
-    return undefined;
   }
 }

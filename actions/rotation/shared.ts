@@ -1,6 +1,7 @@
 import { appendFileSync, closeSync, openSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileDedupe } from "../../components/notify/dedupe.js";
+import { cliHttps, notifyStatePath } from "../notify/cli-options.js";
 import { awsConfigFromEnv, type AwsConfig } from "../../components/rotation/aws/clients.js";
 import { topicArn } from "../../cloud/aws/naming.js";
 import {
@@ -133,8 +134,10 @@ export function cliRuntime(io: CliIO, audit: AuditSink = stderrAudit(io)): Runti
       },
     }),
     notify: {
-      dedupe: fileDedupe(notifyStatePath(io)),
+      // A Secrets Manager secret remembers on its own tag; a secret of another store, here.
+      storeDedupe: fileDedupe(notifyStatePath(io)),
       env: io.env,
+      ...(cliHttps(io) && { https: cliHttps(io)! }),
       ...(io.env.VAULTPILOT_NOTIFY_RETRY_DELAY_MS &&
         Number.isFinite(Number(io.env.VAULTPILOT_NOTIFY_RETRY_DELAY_MS)) && {
           baseDelayMs: Number(io.env.VAULTPILOT_NOTIFY_RETRY_DELAY_MS),
@@ -147,18 +150,6 @@ export function cliRuntime(io: CliIO, audit: AuditSink = stderrAudit(io)): Runti
         io.env.VAULTPILOT_RETRY_DELAY_MS && { firstDelayMs }),
     },
   };
-}
-
-/**
- * What the CLI's notifications remember for deduplication: `.vaultpilot/notifications.json` under
- * the working directory (VAULTPILOT_NOTIFY_STATE overrides), so reruns from one checkout or CI
- * cache share it.
- */
-export function notifyStatePath(io: CliIO): string {
-  return resolve(
-    io.cwd,
-    io.env.VAULTPILOT_NOTIFY_STATE ?? join(".vaultpilot", "notifications.json"),
-  );
 }
 
 /** One line for any failure; AWS SDK errors carry their name. */

@@ -37,8 +37,10 @@ export interface RuntimeOptions {
   readonly store?: SecretStore;
   /** How the tenant's notification routes are reached (config.notifications). */
   readonly notify?: {
-    /** @default - a tag on the rotated secret (secretTagDedupe): the Lambda keeps no disk */
+    /** @default - a tag on the rotated secret (secretTagDedupe), shared by the function and the CLI */
     readonly dedupe?: DedupeStore;
+    /** For a secret in another store (`store`), which has no tag. @default - no deduplication */
+    readonly storeDedupe?: DedupeStore;
   } & Pick<NotifierOptions, "https" | "env" | "attempts" | "baseDelayMs">;
   /** Options for the Key Vault client (tests: the stand-in's CA). @default {} */
   readonly keyVaultClientOptions?: SecretClientOptions;
@@ -63,7 +65,10 @@ export function createEngine(
       notifications: config.notifications,
       clients,
       ...(config.alertTopicArn && { topicArn: config.alertTopicArn }),
-      dedupe: options.notify?.dedupe ?? secretTagDedupe(clients, secretId),
+      // Secrets Manager secrets remember on their own tag, so the function and the CLI share it.
+      dedupe:
+        options.notify?.dedupe ??
+        (options.store ? options.notify?.storeDedupe : secretTagDedupe(clients, secretId)),
       ...(options.notify?.https && { https: options.notify.https }),
       ...(options.notify?.env && { env: options.notify.env }),
       ...(options.notify?.attempts !== undefined && { attempts: options.notify.attempts }),

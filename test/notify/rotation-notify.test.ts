@@ -16,6 +16,9 @@ import {
   type TestCertificates,
 } from "../support/https-receiver.js";
 import { CANARY, RotationHarness } from "../rotation/harness.js";
+import { runCli } from "../support/cli.js";
+import { policyTree } from "../support/policy-tree.js";
+import { MOTO_CREDENTIALS } from "../support/moto.js";
 
 let moto: MotoServer;
 let harness: RotationHarness;
@@ -192,5 +195,65 @@ describe("notifications from the rotation engine", () => {
     expect(line).toMatchObject({ outcome: "failed", attempt: 3 });
     expect(line!.detail).toMatch(/^rotation-succeeded: attempt 3: ECONNREFUSED/);
     expect(line!.detail).not.toContain("secret-path");
+  });
+
+  it("vaultpilot rotate: a failed rotation posts to Slack once across two runs of the CLI", async () => {
+    const tree = policyTree({
+      "acme.yaml": `apiVersion: vaultpilot.dev/v1
+kind: Tenant
+metadata: { name: acme }
+spec:
+  plan: pro
+  aws: { account: "123456789012", region: us-east-1 }
+  notifications:
+    routes:
+      - name: platform
+        slack: { url: { stackConfig: acmeSlack } }
+---
+apiVersion: vaultpilot.dev/v1
+kind: RotationSchedule
+metadata: { name: monthly }
+spec: { every: 30d }
+---
+apiVersion: vaultpilot.dev/v1
+kind: Service
+metadata: { name: billing-worker, tenant: acme }
+spec:
+  runtime: lambda
+  reload:
+    lambda: { function: no-such-function }
+---
+apiVersion: vaultpilot.dev/v1
+kind: Secret
+metadata: { name: flags, tenant: acme }
+spec: { type: generic, schedule: monthly, consumers: [billing-worker] }
+`,
+    });
+    await harness.createSecret("vaultpilot/acme/flags", { value: CANARY });
+    const env = {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_REGION: MOTO_CREDENTIALS.region,
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      VAULTPILOT_RETRY_ATTEMPTS: "1",
+      NODE_EXTRA_CA_CERTS: tls.caFile,
+      VAULTPILOT_NOTIFY_ACMESLACK: `${slack.url}/services/T2/B2/z`,
+    };
+    try {
+      const rotate = () => runCli(["rotate", "acme/flags", "-p", tree.dir], { cwd: tree.dir, env });
+      const first = await rotate();
+      const second = await rotate();
+
+      expect([first.code, second.code]).toEqual([1, 1]);
+      expect(first.stderr).toMatch(/rolled back to version/);
+      expect(slack.posts).toHaveLength(1);
+      expect(slack.posts[0]!.body).toContain("Rotation of acme/flags failed and was rolled back");
+      expect(slack.posts[0]!.body).not.toContain(CANARY);
+      expect(first.stderr).toMatch(/"step":"notify:platform","outcome":"succeeded"/);
+      expect(second.stderr).toMatch(/"step":"notify:platform","outcome":"skipped"/);
+      expect(first.stderr + second.stderr).not.toContain(CANARY);
+    } finally {
+      tree.remove();
+    }
   });
 });
