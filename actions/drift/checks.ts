@@ -63,6 +63,16 @@ export const CHECKS = {
     description:
       "A secret tagged vaultpilot:tenant or named vaultpilot/… is declared by a policy (adopt it with vaultpilot discover).",
   },
+  "vault-secret-exists": {
+    severity: "error",
+    description:
+      "A secret of a tenant on a vault store exists at <pathPrefix>/<name> in its KV v2 mount.",
+  },
+  "vault-latest-current": {
+    severity: "warning",
+    description:
+      "Outside a rotation, a vault secret's latest KV version is its current one (nothing wrote it outside VaultPilot).",
+  },
   "secret-resource-policy": {
     severity: "warning",
     description:

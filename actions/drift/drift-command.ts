@@ -21,6 +21,7 @@ import { progressBar } from "./progress.js";
 import { sortFindings, summarize, type DriftResult, type Locate } from "./result.js";
 import type { DriftOptions } from "./options.js";
 import { stackScope } from "./stack.js";
+import { checkVaultDrift, secretsManagerView } from "./vault.js";
 import { useColor } from "../terminal.js";
 
 export async function driftCommand(dir: string, options: DriftOptions, io: CliIO): Promise<number> {
@@ -78,7 +79,8 @@ async function runDrift(dir: string, options: DriftOptions, io: CliIO) {
     );
   }
   const stack = options.stack ? stackScope(io.cwd, options.stack, model) : undefined;
-  const tenants = expectedState(model, stack?.tenants);
+  // Tenants on a vault store: their key is checked in AWS, their secrets in OpenBao (vault.ts).
+  const tenants = expectedState(secretsManagerView(model), stack?.tenants);
   const live = await readLive(
     tenants,
     { deep: options.deep, concurrency },
@@ -89,23 +91,29 @@ async function runDrift(dir: string, options: DriftOptions, io: CliIO) {
     },
     io,
   );
-  const findings = sortFindings(
-    checkDrift(
+  const vaultTenants = model.tenants.filter(
+    (t) => t.store.type === "vault" && (!stack || stack.tenants.has(t.name)),
+  );
+  const findings = sortFindings([
+    ...checkDrift(
       {
         tenants,
         knownTenants: new Set(model.tenants.map((t) => t.name)),
-        declared: declaredSecrets(model),
+        declared: declaredSecrets(secretsManagerView(model)),
         live,
       },
       { at, graceHours, stuckHours, deep: options.deep },
     ),
-  );
+    ...(await checkVaultDrift(vaultTenants, { at, graceHours, stuckHours }, io.env)),
+  ]);
   const drift: DriftResult = {
     findings,
     summary: summarize(findings, {
       stack: options.stack ?? null,
       tenants: tenants.length,
-      secrets: tenants.reduce((n, t) => n + t.secrets.length, 0),
+      secrets:
+        tenants.reduce((n, t) => n + t.secrets.length, 0) +
+        vaultTenants.reduce((n, t) => n + t.secrets.length, 0),
       accounts: live.length,
       deep: options.deep,
       at: at.toISOString(),
