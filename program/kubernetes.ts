@@ -105,3 +105,58 @@ export function oidcProvider(
   const partition = host.endsWith(".amazonaws.com.cn") ? "aws-cn" : "aws";
   return { arn: `arn:${partition}:iam::${account}:oidc-provider/${host}`, host };
 }
+
+/** The pseudo-service whose access role the tenant's SecretStore on `cluster` assumes (not a policy name: it has a dot). */
+export const secretStoreIdentity = (cluster: string) => `secret-store.${cluster}`;
+
+interface TenantDeliveries {
+  readonly kubernetes: readonly KubernetesCluster[];
+  readonly secrets: readonly {
+    readonly name: string;
+    readonly kubernetesDelivery: readonly KubernetesDelivery[];
+  }[];
+}
+
+/** The secrets External Secrets delivers into the tenant's namespace on `cluster`. */
+export function externalSecretsOn<T extends TenantDeliveries["secrets"][number]>(
+  secrets: readonly T[],
+  cluster: string,
+): T[] {
+  return secrets.filter((s) =>
+    s.kubernetesDelivery.some((d) => d.cluster.name === cluster && d.via === "external-secrets"),
+  );
+}
+
+/** The clusters of the tenant where External Secrets delivers something (each gets a SecretStore). */
+export function secretStoreClusters(tenant: TenantDeliveries): KubernetesCluster[] {
+  return tenant.kubernetes.filter((c) => externalSecretsOn(tenant.secrets, c.name).length > 0);
+}
+
+/** The clusters a secret is delivered to through External Secrets: their stores' roles read it. */
+export function secretStoreClustersOf(secret: TenantDeliveries["secrets"][number]): string[] {
+  return [
+    ...new Set(
+      secret.kubernetesDelivery
+        .filter((d) => d.via === "external-secrets")
+        .map((d) => d.cluster.name),
+    ),
+  ];
+}
+
+/**
+ * The clusters where a Kubernetes service gets its ServiceAccount: those its consumed secrets are
+ * delivered to (in file order of the tenant's clusters).
+ */
+export function workloadClusters(
+  service: {
+    readonly runtime: string;
+    readonly consumes: readonly { readonly kubernetesDelivery: readonly KubernetesDelivery[] }[];
+  },
+  clusters: readonly KubernetesCluster[],
+): KubernetesCluster[] {
+  if (service.runtime !== "kubernetes") return [];
+  const used = new Set(
+    service.consumes.flatMap((s) => s.kubernetesDelivery.map((d) => d.cluster.name)),
+  );
+  return clusters.filter((c) => used.has(c.name));
+}

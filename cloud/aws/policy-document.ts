@@ -10,6 +10,8 @@ export interface PolicyStatement {
   readonly Principal?: {
     readonly AWS?: string | readonly string[];
     readonly Service?: string | readonly string[];
+    /** A web identity provider (an IAM OIDC provider's ARN), for sts:AssumeRoleWithWebIdentity. */
+    readonly Federated?: string | readonly string[];
   };
   readonly Action: readonly string[];
   readonly Resource?: string | readonly string[];

@@ -9,16 +9,60 @@ import {
   type TenantScope,
 } from "../../cloud/aws/naming.js";
 import type { PolicyDocument } from "../../cloud/aws/policy-document.js";
+import { oidcProvider, serviceAccountSubject } from "../../program/kubernetes.js";
 
 export type WorkloadRuntime = "ecs" | "lambda" | "kubernetes" | "ec2";
 
-/** Who may assume a workload's role: the runtime's service in the tenant's account, or for Kubernetes a tenant-tagged role of the account (IRSA / Pod Identity). */
-export function accessTrustPolicy(scope: TenantScope, runtime: WorkloadRuntime): PolicyDocument {
+/** One ServiceAccount of an EKS cluster that may assume a role through IRSA. */
+export interface IrsaTrust {
+  /** The cluster's OIDC issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<id>). */
+  readonly oidcIssuer: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/**
+ * Trust for IRSA: the cluster's IAM OIDC provider, for a token whose `sub` is exactly the
+ * ServiceAccount and whose `aud` is STS (EKS user guide, "Assign IAM roles to Kubernetes service
+ * accounts": the trust policy's two StringEquals conditions).
+ */
+export function irsaStatement(scope: TenantScope, trust: IrsaTrust, index: number) {
+  const provider = oidcProvider(trust.oidcIssuer, scope.account);
+  return {
+    Sid: `ServiceAccountOfCluster${index}`,
+    Effect: "Allow" as const,
+    Principal: { Federated: provider.arn },
+    Action: ["sts:AssumeRoleWithWebIdentity"],
+    Condition: {
+      StringEquals: {
+        [`${provider.host}:sub`]: serviceAccountSubject(trust.namespace, trust.serviceAccount),
+        [`${provider.host}:aud`]: "sts.amazonaws.com",
+      },
+    },
+  };
+}
+
+/**
+ * Who may assume a workload's role: the runtime's service in the tenant's account; for Kubernetes,
+ * the ServiceAccounts in `irsa` (IRSA), or without any a tenant-tagged role of the account (Pod
+ * Identity, or a cluster not declared in the tenant's spec.kubernetes).
+ */
+export function accessTrustPolicy(
+  scope: TenantScope,
+  runtime: WorkloadRuntime,
+  irsa: readonly IrsaTrust[] = [],
+): PolicyDocument {
   const service = {
     ecs: "ecs-tasks.amazonaws.com",
     lambda: "lambda.amazonaws.com",
     ec2: "ec2.amazonaws.com",
   };
+  if (runtime === "kubernetes" && irsa.length > 0) {
+    return {
+      Version: "2012-10-17",
+      Statement: irsa.map((trust, i) => irsaStatement(scope, trust, i + 1)),
+    };
+  }
   if (runtime === "kubernetes") {
     return {
       Version: "2012-10-17",
@@ -118,6 +162,17 @@ export interface TenantAccessRoleArgs {
   readonly secretNames: readonly string[];
   /** The tenant's key. */
   readonly kmsKeyArn: pulumi.Input<string>;
+  /**
+   * Runtime kubernetes: the ServiceAccounts (one per cluster) that assume the role through IRSA.
+   * @default [] - a tenant-tagged role of the account assumes it (see accessTrustPolicy)
+   */
+  readonly irsa?: readonly IrsaTrust[];
+  /**
+   * "service": the role of a Service of the policies (the plan reports a new identity as a
+   * restart); "delivery": the role of a delivery mechanism (External Secrets' SecretStore), which
+   * no workload runs as. @default "service"
+   */
+  readonly identity?: "service" | "delivery";
 }
 
 /**
@@ -134,18 +189,17 @@ export class TenantAccessRole extends VaultpilotComponent {
       { tenant: args.scope.tenant, service: args.service },
       opts,
     );
-    const role = this.declarePurpose(
-      new Role(
-        `${name}-access-role`,
-        {
-          name: accessRoleName(args.scope.tenant, args.service),
-          assumeRolePolicy: JSON.stringify(accessTrustPolicy(args.scope, args.runtime)),
-          tags: { "vaultpilot:tenant": args.scope.tenant, "vaultpilot:service": args.service },
-        },
-        { parent: this },
-      ),
-      { kind: "identity", service: args.service },
+    const isService = (args.identity ?? "service") === "service";
+    const role = new Role(
+      `${name}-access-role`,
+      {
+        name: accessRoleName(args.scope.tenant, args.service),
+        assumeRolePolicy: JSON.stringify(accessTrustPolicy(args.scope, args.runtime, args.irsa)),
+        tags: { "vaultpilot:tenant": args.scope.tenant, "vaultpilot:service": args.service },
+      },
+      { parent: this },
     );
+    if (isService) this.declarePurpose(role, { kind: "identity", service: args.service });
     if (args.secretNames.length > 0) {
       const readAccess = new RolePolicy(
         `${name}-access-policy`,
@@ -162,11 +216,12 @@ export class TenantAccessRole extends VaultpilotComponent {
         },
         { parent: this },
       );
-      this.declarePurpose(readAccess, {
-        kind: "read-access",
-        service: args.service,
-        secrets: [...args.secretNames],
-      });
+      if (isService)
+        this.declarePurpose(readAccess, {
+          kind: "read-access",
+          service: args.service,
+          secrets: [...args.secretNames],
+        });
     }
     this.roleArn = role.arn;
     this.registerOutputs({ roleArn: this.roleArn });

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/aws/provider.js";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider.js";
+import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider.js";
 import { roleArn, type TenantScope } from "../../cloud/aws/naming.js";
 import { DEPLOY_MAX_SESSION_SECONDS, deployExternalId } from "../../cloud/aws/deploy-role.js";
 import type { Tenant } from "../model.js";
@@ -91,4 +92,25 @@ export function tenantProviders(
     if (provider) others[cloud.cloud] = provider;
   }
   return { ...others, aws: awsProvider.create(tenant, scope, settings, transformations) };
+}
+
+/**
+ * One Kubernetes provider per cluster the tenant declares (spec.kubernetes.clusters), through the
+ * kubeconfig context of that cluster; named `<tenant>/kubernetes/<cluster>` (the plan reads the
+ * tenant from the name's first part).
+ */
+export function kubernetesProviders(
+  tenant: Tenant,
+  transformations: pulumi.ResourceOptions["transformations"],
+): Map<string, KubernetesProvider> {
+  return new Map(
+    tenant.kubernetes.map((cluster) => [
+      cluster.name,
+      new KubernetesProvider(
+        `${tenant.name}/kubernetes/${cluster.name}`,
+        { context: cluster.context },
+        { transformations },
+      ),
+    ]),
+  );
 }

@@ -8,6 +8,7 @@ import {
 } from "../../cloud/aws/naming.js";
 import { TenantKey } from "../../components/aws/tenant-key.js";
 import type { Tenant } from "../model.js";
+import { secretStoreClusters, secretStoreIdentity } from "../kubernetes.js";
 import { CONCERNS } from "./concerns/registry.js";
 import type { Concern, StackInputs, TenantContext } from "./concerns/concern.js";
 import type { GuardedRole } from "../../components/aws/guardrails.js";
@@ -69,9 +70,12 @@ export function createStackResources(
       tenant.name,
       {
         scope,
-        readerRoleArns: tenant.services.map((s) =>
-          roleArn(scope, accessRoleName(tenant.name, s.name)),
-        ),
+        readerRoleArns: [
+          ...tenant.services.map((s) => roleArn(scope, accessRoleName(tenant.name, s.name))),
+          ...secretStoreClusters(tenant).map((c) =>
+            roleArn(scope, accessRoleName(tenant.name, secretStoreIdentity(c.name))),
+          ),
+        ],
         rotationRoleArns: [...new Set(tenant.secrets.map((s) => s.type))].map((t) =>
           roleArn(scope, rotationRoleName(tenant.name, t)),
         ),

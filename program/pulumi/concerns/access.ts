@@ -1,4 +1,5 @@
 import { TenantAccessRole } from "../../../components/aws/tenant-access-role.js";
+import { workloadClusters } from "../../kubernetes.js";
 import { defineConcern } from "./concern.js";
 
 /** A role per Service that reads exactly the secrets naming it as a consumer. */
@@ -17,6 +18,11 @@ export const access = defineConcern({
             runtime: service.runtime,
             secretNames: service.consumes.map((s) => s.name),
             kmsKeyArn: key.keyArn,
+            irsa: workloadClusters(service, tenant.kubernetes).map((cluster) => ({
+              oidcIssuer: cluster.eks.oidcIssuer,
+              namespace: cluster.namespace,
+              serviceAccount: service.serviceAccount ?? service.name,
+            })),
           },
           options,
         ),

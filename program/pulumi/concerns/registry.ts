@@ -8,6 +8,7 @@ import type { Concern } from "./concern.js";
 import { driftReader } from "./drift-reader.js";
 import { guardrails } from "./guardrails.js";
 import { protection } from "./protection.js";
+import { kubernetesDelivery } from "./kubernetes-delivery.js";
 import { secrets } from "./secrets.js";
 
 export const CONCERNS: readonly Concern[] = [
@@ -18,4 +19,5 @@ export const CONCERNS: readonly Concern[] = [
   azureDelivery,
   protection,
   guardrails,
+  kubernetesDelivery,
 ];

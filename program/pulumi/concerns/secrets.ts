@@ -2,6 +2,7 @@ import { ManagedSecret } from "../../../components/aws/managed-secret.js";
 import { accessRoleName, roleArn, rotationRoleName, topicArn } from "../../../cloud/aws/naming.js";
 import { RotationFunction } from "../../../components/aws/rotation-function.js";
 import { CONFIG_FILE, handlerConfigFor, rotationConfigFor } from "../../rotation-config.js";
+import { secretStoreClustersOf, secretStoreIdentity } from "../../kubernetes.js";
 import { defineConcern } from "./concern.js";
 
 /**
@@ -29,9 +30,13 @@ export const secrets = defineConcern({
             secretType: secret.type,
             scheduleName: secret.schedule.name,
             kmsKeyId: key.keyArn,
-            consumerRoleArns: secret.consumers.map((c) =>
-              roleArn(scope, accessRoleName(tenant.name, c.name)),
-            ),
+            consumerRoleArns: [
+              ...secret.consumers.map((c) => roleArn(scope, accessRoleName(tenant.name, c.name))),
+              // External Secrets' store on each cluster the secret is delivered to reads it too.
+              ...secretStoreClustersOf(secret).map((c) =>
+                roleArn(scope, accessRoleName(tenant.name, secretStoreIdentity(c))),
+              ),
+            ],
             rotationRoleArn: roleArn(scope, rotationRoleName(tenant.name, secret.type)),
           },
           options,
