@@ -92,20 +92,6 @@ export function serviceAccountOf(service: Pick<ServiceDocument, "name" | "spec">
   return service.spec.kubernetes?.serviceAccount ?? service.name;
 }
 
-/** `system:serviceaccount:<namespace>:<name>`: the `sub` claim of a ServiceAccount's token. */
-export const serviceAccountSubject = (namespace: string, serviceAccount: string) =>
-  `system:serviceaccount:${namespace}:${serviceAccount}`;
-
-/** The IAM OIDC provider of an EKS issuer URL: its ARN in `account`, and the condition-key prefix. */
-export function oidcProvider(
-  issuer: string,
-  account: string,
-): { readonly arn: string; readonly host: string } {
-  const host = issuer.replace(/^https:\/\//, "");
-  const partition = host.endsWith(".amazonaws.com.cn") ? "aws-cn" : "aws";
-  return { arn: `arn:${partition}:iam::${account}:oidc-provider/${host}`, host };
-}
-
 /** The pseudo-service whose access role the tenant's SecretStore on `cluster` assumes (not a policy name: it has a dot). */
 export const secretStoreIdentity = (cluster: string) => `secret-store.${cluster}`;
 

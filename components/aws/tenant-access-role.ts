@@ -9,7 +9,7 @@ import {
   type TenantScope,
 } from "../../cloud/aws/naming.js";
 import type { PolicyDocument } from "../../cloud/aws/policy-document.js";
-import { oidcProvider, serviceAccountSubject } from "../../program/kubernetes.js";
+import { oidcProvider, serviceAccountSubject } from "../../cloud/aws/irsa.js";
 
 export type WorkloadRuntime = "ecs" | "lambda" | "kubernetes" | "ec2";
 

@@ -76,6 +76,7 @@ describe("the stack's concerns", () => {
       "azure-delivery",
       "protection",
       "guardrails",
+      "kubernetes-delivery",
     ]);
   });
 
