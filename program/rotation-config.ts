@@ -91,7 +91,19 @@ export interface DatabaseConnection {
  * One consumer to reload: its service name, for audit events, and how. A Kubernetes consumer
  * carries its EKS `cluster` (spec.reload.kubernetes.cluster): the Lambda reaches the cluster by it.
  */
-export type ReloadTarget = { readonly service: string } & ServiceReload;
+export type ReloadTarget = { readonly service: string } & ServiceReload & {
+    /**
+     * Kubernetes consumers that receive the secret through External Secrets: the ExternalSecret to
+     * wait for before restarting (components/rotation/reload/kubernetes.ts). @default - none
+     */
+    readonly externalSecret?: ExternalSecretRef;
+  };
+
+/** An ExternalSecret of a tenant's namespace (spec.delivery.kubernetes with via external-secrets). */
+export interface ExternalSecretRef {
+  readonly namespace: string;
+  readonly name: string;
+}
 
 /** The Lambda's configuration: every secret it rotates, by Secrets Manager name (`secretId`). */
 export interface HandlerConfig {
@@ -131,7 +143,16 @@ export function rotationConfigFor(
 ): SecretRotationConfig {
   const reload: ReloadTarget[] = [];
   for (const consumer of secret.consumers) {
-    if (consumer.reload) reload.push({ service: consumer.name, ...consumer.reload });
+    if (!consumer.reload) continue;
+    const externalSecret =
+      consumer.reload.runtime === "kubernetes"
+        ? externalSecretFor(secret, consumer.reload.kubernetes)
+        : undefined;
+    reload.push({
+      service: consumer.name,
+      ...consumer.reload,
+      ...(externalSecret && { externalSecret }),
+    });
   }
   return {
     tenant: secret.tenant.name,
@@ -168,4 +189,21 @@ export function rotationConfigFor(
         },
       }),
   };
+}
+
+/**
+ * The ExternalSecret a Kubernetes consumer reads `secret` through: an External Secrets delivery
+ * into the consumer's namespace (on the EKS cluster its reload block names, when it names one).
+ */
+function externalSecretFor(
+  secret: Secret,
+  target: { readonly namespace: string; readonly cluster?: string },
+): ExternalSecretRef | undefined {
+  const delivery = secret.kubernetesDelivery.find(
+    (d) =>
+      d.via === "external-secrets" &&
+      d.cluster.namespace === target.namespace &&
+      (target.cluster === undefined || d.cluster.eks.cluster === target.cluster),
+  );
+  return delivery && { namespace: delivery.cluster.namespace, name: delivery.secretName! };
 }

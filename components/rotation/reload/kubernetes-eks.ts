@@ -7,8 +7,10 @@ import type { AwsCredentialIdentityProvider, Checksum, SourceData } from "@smith
 import type { AwsClients } from "../aws/clients.js";
 import type { EksOptions } from "./eks-options.js";
 import {
+  externalSecretState,
   templateAnnotationPatch,
   type DeploymentApi,
+  type ExternalSecretObject,
   type DeploymentApiFor,
   type DeploymentStatus,
 } from "./kubernetes.js";
@@ -107,6 +109,7 @@ function send(
   method: "GET" | "PATCH",
   path: string,
   body?: unknown,
+  contentType = "application/strategic-merge-patch+json",
 ): Promise<unknown> {
   const url = new URL(path, endpoint.url);
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -121,7 +124,7 @@ function send(
           accept: "application/json",
           authorization: `Bearer ${token}`,
           ...(payload !== undefined && {
-            "content-type": "application/strategic-merge-patch+json",
+            "content-type": contentType,
             "content-length": Buffer.byteLength(payload),
           }),
         },
@@ -188,8 +191,31 @@ export function eksDeploymentApi(
       )) as DeploymentObject;
       return { ...found.status, replicas: found.spec?.replicas ?? 1 };
     },
+    async patchExternalSecretAnnotation(namespace, name, key, value) {
+      await send(
+        endpoint,
+        await token(),
+        "PATCH",
+        externalSecretPath(namespace, name),
+        { metadata: { annotations: { [key]: value } } },
+        "application/merge-patch+json",
+      );
+    },
+    async readExternalSecret(namespace, name) {
+      return externalSecretState(
+        (await send(
+          endpoint,
+          await token(),
+          "GET",
+          externalSecretPath(namespace, name),
+        )) as ExternalSecretObject,
+      );
+    },
   };
 }
+
+const externalSecretPath = (namespace: string, name: string) =>
+  `/apis/external-secrets.io/v1/namespaces/${encodeURIComponent(namespace)}/externalsecrets/${encodeURIComponent(name)}`;
 
 /**
  * Reaches the cluster a reload block names through EKS: one DescribeCluster per reload, and a fresh

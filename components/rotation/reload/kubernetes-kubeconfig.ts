@@ -1,5 +1,16 @@
-import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
-import { templateAnnotationPatch, type DeploymentApi } from "./kubernetes.js";
+import {
+  AppsV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from "@kubernetes/client-node";
+import {
+  externalSecretState,
+  templateAnnotationPatch,
+  type DeploymentApi,
+  type ExternalSecretObject,
+} from "./kubernetes.js";
 
 /**
  * The CLI's way to a cluster: @kubernetes/client-node with the user's kubeconfig (its current
@@ -9,6 +20,8 @@ import { templateAnnotationPatch, type DeploymentApi } from "./kubernetes.js";
 export function kubeconfigDeploymentApi(kubeConfig?: KubeConfig): DeploymentApi {
   const config = kubeConfig ?? defaultKubeConfig();
   const apps = config.makeApiClient(AppsV1Api);
+  const custom = config.makeApiClient(CustomObjectsApi);
+  const externalSecret = { group: "external-secrets.io", version: "v1", plural: "externalsecrets" };
   return {
     async patchTemplateAnnotation(namespace, name, key, value) {
       const patched = await apps.patchNamespacedDeployment(
@@ -20,6 +33,26 @@ export function kubeconfigDeploymentApi(kubeConfig?: KubeConfig): DeploymentApi 
     async readStatus(namespace, name) {
       const found = await apps.readNamespacedDeployment({ name, namespace });
       return { ...found.status, replicas: found.spec?.replicas ?? 1 };
+    },
+    async patchExternalSecretAnnotation(namespace, name, key, value) {
+      await custom.patchNamespacedCustomObject(
+        {
+          ...externalSecret,
+          namespace,
+          name,
+          body: { metadata: { annotations: { [key]: value } } },
+        },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      );
+    },
+    async readExternalSecret(namespace, name) {
+      return externalSecretState(
+        (await custom.getNamespacedCustomObject({
+          ...externalSecret,
+          namespace,
+          name,
+        })) as ExternalSecretObject,
+      );
     },
   };
 }
