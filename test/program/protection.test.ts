@@ -274,6 +274,31 @@ describe("the plan's impact of protection changes", () => {
     ]);
   });
 
+  it("protects a load balancer without logging when the policy turns it off: no log group, no throttling", async () => {
+    const alb =
+      "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shop/0123456789abcdef";
+    const plan = await planOf(`  entryPoints:
+    - name: shop
+      kind: alb
+      arn: ${alb}
+      waf: { logging: false, managedRuleGroups: [] }
+`);
+    const types = plan.resources
+      .filter((r) => r.urn.includes("EndpointProtection$"))
+      .map((r) => r.type)
+      .sort();
+    expect(types).toEqual([
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "aws:wafv2/webAcl:WebAcl",
+      "aws:wafv2/webAclAssociation:WebAclAssociation",
+    ]);
+    expect(byName("aws:wafv2/webAcl:WebAcl", "acme/shop-web-acl", plan).inputs.rules).toEqual([]);
+    expect(
+      byName("aws:wafv2/webAclAssociation:WebAclAssociation", "acme/shop-association", plan).inputs
+        .resourceArn,
+    ).toBe(alb);
+  });
+
   it("names countries no longer allowed, a removed web ACL and a removed log group", () => {
     const geo = (codes: string[]) => [
       {
