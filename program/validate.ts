@@ -55,6 +55,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   rules.notificationRoute,
   rules.vaultStoreAddress,
   rules.vaultStoreAuth,
+  rules.vaultStoreDelivery,
   rules.vaultStoreFields,
   // protection (schemas/protection.defs.schema.json)
   rules.entryPoint,

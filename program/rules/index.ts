@@ -33,6 +33,7 @@ export { unknownTenant } from "./unknown-tenant.js";
 export { unusedSchedule } from "./unused-schedule.js";
 export { vaultStoreAddress } from "./vault-store-address.js";
 export { vaultStoreAuth } from "./vault-store-auth.js";
+export { vaultStoreDelivery } from "./vault-store-delivery.js";
 export { vaultStoreFields } from "./vault-store-fields.js";
 export type { DocumentRule, PolicyRule } from "./rule.js";
 export { entryPoint } from "./entry-point.js";

@@ -54,6 +54,7 @@ describe("the rule registry", () => {
       "notification-route error",
       "vault-store-address error",
       "vault-store-auth error",
+      "vault-store-delivery error",
       "vault-store-fields error",
       "entry-point error",
       "waf-cidr error",

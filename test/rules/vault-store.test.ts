@@ -155,3 +155,38 @@ describe("rules vault-store-address, vault-store-auth, vault-store-fields", () =
     expect(schema[0]!.message).toMatch(/^spec\.store\.auth\.secretId: .*use a map/);
   });
 });
+
+describe("rule vault-store-delivery", () => {
+  const vaultTenant = `${doc.tenant("acme")}  store:\n    type: vault\n    address: https://bao.example.com\n${approle}`;
+
+  it("reports disaster recovery on a vault tenant and delivery of its secret, at their keys", () => {
+    const result = validateText({
+      "acme.yaml": [
+        `${vaultTenant}  disasterRecovery:\n    region: us-west-2\n`,
+        doc.schedule("monthly", "30d"),
+        doc.service("api", "acme"),
+        `${doc.secret("hook", "acme", "monthly", ["api"])}  delivery:\n    kubernetes:\n      - cluster: prod\n`,
+      ].join("---\n"),
+    });
+
+    const found = reported(result, "vault-store-delivery");
+    expect(found.map((f) => f.message)).toEqual([
+      'tenant "acme" keeps its secrets in a vault store, and disaster recovery replicates Secrets Manager secrets; remove spec.disasterRecovery (replicate OpenBao itself), or use store type aws-secrets-manager',
+      'secret "hook" of tenant "acme" is in a vault store, and delivery to Kubernetes reads Secrets Manager; remove spec.delivery.kubernetes, or use store type aws-secrets-manager',
+    ]);
+    expect(found[0]!.where).toBe("acme.yaml:17:3");
+  });
+
+  it("lets a Secrets Manager tenant have both", () => {
+    const result = validateText({
+      "acme.yaml": [
+        `${doc.tenant("acme")}  disasterRecovery:\n    region: us-west-2\n`,
+        doc.schedule("monthly", "30d"),
+        doc.service("api", "acme"),
+        `${doc.secret("hook", "acme", "monthly", ["api"])}  delivery:\n    kubernetes:\n      - cluster: prod\n`,
+      ].join("---\n"),
+    });
+
+    expect(reported(result, "vault-store-delivery")).toEqual([]);
+  });
+});
