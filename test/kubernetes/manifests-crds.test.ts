@@ -23,13 +23,15 @@ const KUBECONFORM = join(
   "kubeconform",
 );
 const CORE_KINDS = ["Namespace", "ServiceAccount"];
+const root = join(import.meta.dirname, "..", "..");
+const fixtures = join(root, "test", "fixtures", "crds");
 const dir = mkdtempSync(join(tmpdir(), "vaultpilot-crds-"));
 const schemas = join(dir, "schemas");
 const converted = (writeJsonSchemas as (out: string, files: string[]) => string[])(
   schemas,
-  readdirSync("test/fixtures/crds")
+  readdirSync(fixtures)
     .filter((f) => /\.(ya?ml|json)$/.test(f))
-    .map((f) => join("test/fixtures/crds", f)),
+    .map((f) => join(fixtures, f)),
 );
 
 async function manifestsOf(model: Parameters<typeof runProgram>[0]): Promise<Manifest[]> {
@@ -70,7 +72,7 @@ function kubeconform(manifests: readonly Manifest[]) {
 /** Diagnostics of core-kind manifests typed as @kubernetes/client-node's V1<Kind>. */
 function coreKindDiagnostics(manifests: readonly Manifest[]): string[] {
   const core = manifests.filter((m) => CORE_KINDS.includes(m.kind));
-  const file = join(process.cwd(), "test", "kubernetes", `.core-kinds-${process.pid}.ts`);
+  const file = join(root, "test", "kubernetes", `.core-kinds-${process.pid}.ts`);
   const text =
     // The two model files, not the package's index: the whole client takes the compiler seconds.
     `import type { V1Namespace } from "@kubernetes/client-node/dist/gen/models/V1Namespace.js";\n` +
@@ -110,7 +112,7 @@ describe("the Kubernetes manifests against upstream schemas", () => {
 
   it.each([
     ["the delivery fixture", deliveryModel],
-    ["the example policies", () => validatePolicies("policies").model!],
+    ["the example policies", () => validatePolicies(join(root, "policies")).model!],
   ])(
     "passes kubeconform -strict for %s",
     async (_, model) => {
