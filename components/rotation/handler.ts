@@ -17,7 +17,7 @@ let clients: AwsClients | undefined;
 const names = new Map<string, string>();
 
 /**
- * The Lambda entry point (dist/rotation/index.js, handler `index.handler`). Configuration comes
+ * The Lambda entry point (dist/rotation/index.mjs, an ES module: handler `index.handler`). Configuration comes
  * from rotation-config.json beside it, else VAULTPILOT_ROTATION (see loadHandlerConfig); read on
  * every event (a few KB), so a test may change it. Errors are one line and never hold a value.
  */

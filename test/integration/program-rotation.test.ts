@@ -174,7 +174,7 @@ async function rotate(
 ): Promise<{ token: string; error?: unknown }> {
   const { configText } = packageOf(secretType);
   writeFileSync(join(packageDir, CONFIG_FILE), configText);
-  // As in the Lambda: the file beside index.js, found through LAMBDA_TASK_ROOT.
+  // As in the Lambda: the file beside index.mjs, found through LAMBDA_TASK_ROOT.
   const config = loadHandlerConfig({ LAMBDA_TASK_ROOT: packageDir });
   const token = (
     await admin.secretsManager().send(

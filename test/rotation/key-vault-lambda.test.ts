@@ -33,7 +33,7 @@ let harness: RotationHarness;
 let lambdaRoot: string;
 
 beforeAll(async () => {
-  if (!existsSync(join(root, "dist", "rotation", "index.js")))
+  if (!existsSync(join(root, "dist", "rotation", "index.mjs")))
     execFileSync(process.execPath, [join(root, "scripts", "build.mjs")], {
       cwd: root,
       stdio: "ignore",
@@ -71,16 +71,16 @@ describe("the rotation Lambda's Azure credential", () => {
     const token = await harness.startRotation(SECRET);
 
     writeFileSync(
-      join(lambdaRoot, "run.cjs"),
-      `const { handler } = require("./index.js");
-(async () => {
+      join(lambdaRoot, "run.mjs"),
+      `import { handler } from "./index.mjs";
+try {
   for (const Step of ["createSecret", "setSecret", "testSecret", "finishSecret"])
     await handler({ Step, SecretId: process.argv[2], ClientRequestToken: process.argv[3] });
-})().catch((error) => { process.stderr.write(error.message + "\\n"); process.exit(1); });`,
+} catch (error) { process.stderr.write(error.message + "\\n"); process.exit(1); }`,
     );
     const { stdout, stderr } = await run(
       process.execPath,
-      [join(lambdaRoot, "run.cjs"), SECRET, token],
+      [join(lambdaRoot, "run.mjs"), SECRET, token],
       {
         cwd: lambdaRoot,
         env: {

@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   readdirSync,
   rmSync,
   statSync,
@@ -51,7 +52,7 @@ function newest(dir: string): number {
  * node_modules that holds only what the Node.js Lambda runtime ships (@aws-sdk and @smithy).
  */
 function lambdaCopy(): string {
-  const index = join(bundle, "index.js");
+  const index = join(bundle, "index.mjs");
   const sources = Math.max(newest(join(root, "components")), newest(join(root, "program")));
   if (!existsSync(index) || statSync(index).mtimeMs < sources)
     execFileSync(process.execPath, [join(root, "scripts", "build.mjs")], {
@@ -66,9 +67,17 @@ function lambdaCopy(): string {
   return dir;
 }
 
-/** Runs `script` (CommonJS) with the copy as its directory and only `env` in its environment. */
-async function node(script: string, args: string[], env: Record<string, string>) {
-  const file = join(lambdaRoot, "run.cjs");
+/**
+ * Runs `script` with the copy as its directory and only `env` in its environment: CommonJS in
+ * run.cjs, or an ES module in run.mjs (the bundle is one: it is imported, as the Lambda runtime does).
+ */
+async function node(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  kind: "cjs" | "mjs" = "cjs",
+) {
+  const file = join(lambdaRoot, `run.${kind}`);
   writeFileSync(file, script);
   return run(process.execPath, [file, ...args], {
     cwd: lambdaRoot,
@@ -98,7 +107,30 @@ beforeEach(async () => {
   kube.reset();
 });
 
+/** `file` and the chunks it imports statically, transitively: what loading it loads. */
+function staticallyLoaded(dir: string, file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const code = readFileSync(join(dir, file), "utf8");
+  for (const [, chunk] of code.matchAll(/(?:from|import)\s*"\.\/(chunk-[A-Z0-9]+\.mjs)"/g))
+    staticallyLoaded(dir, chunk!, seen);
+  return seen;
+}
+
 describe("the Lambda bundle with only what the Lambda runtime ships", () => {
+  it("loads at most 500 KB for every rotation; the Azure SDKs only when a secret goes to Azure", () => {
+    const loaded = [...staticallyLoaded(lambdaRoot, "index.mjs")];
+    const code = loaded.map((f) => readFileSync(join(lambdaRoot, f), "utf8")).join("\n");
+    const bytes = loaded.reduce((sum, f) => sum + statSync(join(lambdaRoot, f)).size, 0);
+
+    expect(bytes).toBeLessThanOrEqual(500 * 1024);
+    // MSAL (under @azure/identity) and the Key Vault client are chunks of their own, imported on use.
+    expect(code).not.toMatch(/msal/i);
+    expect(code).not.toContain("keyvault-secrets");
+    const shipped = readdirSync(lambdaRoot).filter((f) => f.endsWith(".mjs"));
+    expect(shipped.some((f) => /msal/i.test(readFileSync(join(lambdaRoot, f), "utf8")))).toBe(true);
+  });
+
   it("resolves the AWS SDK and nothing else of the project's packages", async () => {
     // The directories above the copy must not lend it a node_modules either.
     for (let dir = dirname(lambdaRoot); dir !== dirname(dir); dir = dirname(dir))
@@ -150,22 +182,27 @@ process.stdout.write(JSON.stringify(found));`;
       ),
     );
     const token = await harness.startRotation(name);
-    const script = `const { handler } = require("./index.js");
-(async () => {
+    const script = `import { handler } from "./index.mjs";
+try {
   for (const Step of ["createSecret", "setSecret", "testSecret", "finishSecret"])
     await handler({ Step, SecretId: process.argv[2], ClientRequestToken: process.argv[3] });
-})().catch((error) => { process.stderr.write(error.message + "\\n"); process.exit(1); });`;
+} catch (error) { process.stderr.write(error.message + "\\n"); process.exit(1); }`;
 
-    const { stdout } = await node(script, [name, token], {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "testing",
-      AWS_SECRET_ACCESS_KEY: "testing",
-      LAMBDA_TASK_ROOT: lambdaRoot,
-      // moto's cluster endpoint is a made-up host: the requests go to the test's own API server.
-      [EKS_ENDPOINT_VARIABLE]: kube.url,
-      NODE_EXTRA_CA_CERTS: kube.caFile,
-    });
+    const { stdout } = await node(
+      script,
+      [name, token],
+      {
+        AWS_ENDPOINT_URL: moto.endpoint,
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "testing",
+        AWS_SECRET_ACCESS_KEY: "testing",
+        LAMBDA_TASK_ROOT: lambdaRoot,
+        // moto's cluster endpoint is a made-up host: the requests go to the test's own API server.
+        [EKS_ENDPOINT_VARIABLE]: kube.url,
+        NODE_EXTRA_CA_CERTS: kube.caFile,
+      },
+      "mjs",
+    );
 
     expect(kube.deployments.get("payments/payments-api")!.spec.template.metadata).toEqual({
       annotations: { [RESTART_ANNOTATION]: restartAnnotation(token) },

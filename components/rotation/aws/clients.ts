@@ -13,8 +13,8 @@ export { awsConfigFromEnv, type AwsConfig } from "../../../cloud/aws/clients.js"
 
 // Each service's SDK package is loaded when its client is first asked for: a rotation of a
 // database secret without consumers needs Secrets Manager only, and loading all eight packages
-// took longer than the rotation's own four steps (bench:startup). The Lambda bundle (CommonJS)
-// gets import.meta.url from scripts/build.mjs.
+// took longer than the rotation's own four steps (bench:startup). In the Lambda bundle (an ES
+// module) this resolves the SDK the runtime ships, as the runtime's NODE_PATH lends it to require.
 const load = createRequire(import.meta.url);
 const sdk =
   <C>(pkg: string, name: string) =>
