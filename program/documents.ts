@@ -1,7 +1,7 @@
 import commonSchema from "../schemas/common.schema.json" with { type: "json" };
 import type { DocumentSource } from "./load/document-source.js";
 import type { AzureKeyVaultDeliverySpec, ServiceAzureSpec, TenantAzureSpec } from "./azure.js";
-import type { NotificationEvent, NotificationSeverity } from "./notifications.js";
+import type { NotificationEvent, NotificationSeverity } from "../cloud/notification-routes.js";
 import type { EntryPointSpec } from "./protection/spec.js";
 
 // The shapes here mirror schemas/*.schema.json, and test/program/document-types.test.ts holds

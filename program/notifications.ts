@@ -1,69 +1,21 @@
+import {
+  DEFAULT_DEDUPE_MINUTES,
+  DEFAULT_EVENTS,
+  EVENT_SEVERITY,
+  NOTIFICATION_SEVERITIES,
+  type NotificationEvent,
+  type NotificationRoute,
+  type RouteTarget,
+  type SecretSource,
+  type TenantNotifications,
+} from "../cloud/notification-routes.js";
 import type { NotificationsSpec, SecretSourceSpec } from "./documents.js";
 
-// A tenant's notification routes, as plain data: the model carries them, rotationConfigFor ships
-// them to the rotation runtime, and components/notify delivers. Never a URL or a key: only where
-// each is kept.
+export * from "../cloud/notification-routes.js";
 
-/** Every event a route can carry, in the schema's order (notifications.defs.schema.json). */
-export const NOTIFICATION_EVENTS = [
-  "rotation-succeeded",
-  "rotation-failed",
-  "rotation-rolled-back",
-  "rollback-failed",
-  "drift-found",
-  "drift-resolved",
-  "report-failing",
-  "rotation-overdue",
-] as const;
-export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
-
-export const NOTIFICATION_SEVERITIES = ["info", "warning", "error", "critical"] as const;
-export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
-
-/** Each event's severity: a rollback that failed leaves the secret and its backend apart. */
-export const EVENT_SEVERITY: Readonly<Record<NotificationEvent, NotificationSeverity>> = {
-  "rotation-succeeded": "info",
-  "rotation-failed": "error",
-  "rotation-rolled-back": "error",
-  "rollback-failed": "critical",
-  "drift-found": "warning",
-  "drift-resolved": "info",
-  "report-failing": "error",
-  "rotation-overdue": "warning",
-};
-
-/** A route's events when it names none: everything but the (frequent, good) news of success. */
-export const DEFAULT_EVENTS: readonly NotificationEvent[] = NOTIFICATION_EVENTS.filter(
-  (e) => e !== "rotation-succeeded",
-);
-
-/** The same notification is not sent again within this window. @default 360 (6 hours) */
-export const DEFAULT_DEDUPE_MINUTES = 360;
-
-/** The tag on a rotated secret where the rotation function remembers what it notified (hashes and times). */
-export const DEDUPE_TAG = "vaultpilot:notified";
-
-/** Where a URL or a signing key is kept. */
-export type SecretSource = { readonly secretsManager: string } | { readonly stackConfig: string };
-
-export type RouteTarget =
-  | { readonly kind: "email" }
-  | { readonly kind: "slack"; readonly url: SecretSource }
-  | { readonly kind: "webhook"; readonly url: SecretSource; readonly signingKey: SecretSource };
-
-export interface NotificationRoute {
-  readonly name: string;
-  readonly target: RouteTarget;
-  /** Defaults applied (DEFAULT_EVENTS). */
-  readonly events: readonly NotificationEvent[];
-  /** @default "info" */
-  readonly minSeverity: NotificationSeverity;
-}
-
-export interface TenantNotifications {
-  readonly routes: readonly NotificationRoute[];
-  readonly dedupeMinutes: number;
-}
+// A tenant's notification routes from its policy: the model carries them, rotationConfigFor ships
+// them to the rotation runtime, and components/notify delivers. The shapes live in
+// cloud/notification-routes.ts, where the AWS components can read them too.
 
 /** The model's routes from a tenant's schema-valid spec.notifications (rule notification-route holds one target each). */
 export function notificationsFrom(spec: NotificationsSpec): TenantNotifications {

@@ -26,7 +26,7 @@ import {
   type TenantScope,
 } from "../../cloud/aws/naming.js";
 import type { PolicyDocument, PolicyStatement } from "../../cloud/aws/policy-document.js";
-import { DEDUPE_TAG, type TenantNotifications } from "../../program/notifications.js";
+import { DEDUPE_TAG, type TenantNotifications } from "../../cloud/notification-routes.js";
 import { rotationRules, type RotationScheduleInput } from "../../cloud/aws/rotation-rules.js";
 
 export {
