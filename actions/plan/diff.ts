@@ -1,3 +1,4 @@
+import { replacingChanges } from "./replacements.js";
 import type { PlannedResource, SubjectResource } from "./resources.js";
 
 /** One input that changes; `path` is dotted (JSON strings such as policies are looked into). */
@@ -11,6 +12,11 @@ export interface ResourceUpdate {
   readonly resource: SubjectResource;
   readonly before: SubjectResource;
   readonly changes: readonly InputChange[];
+  /**
+   * The changed inputs AWS cannot change in place (actions/plan/replacements.ts): `pulumi up`
+   * replaces the resource. Absent for an update in place.
+   */
+  readonly replaces?: readonly string[];
 }
 
 export interface ResourceChanges {
@@ -86,7 +92,12 @@ export function diffResources(
     const old = earlier(resource);
     if (!old) continue;
     const changes = diffValues(old.inputs, resource.inputs);
-    if (changes.length > 0) update.push({ resource, before: old, changes });
+    if (changes.length === 0) continue;
+    const replaces = replacingChanges(
+      resource.type,
+      changes.map((c) => c.path),
+    );
+    update.push({ resource, before: old, changes, ...(replaces.length > 0 && { replaces }) });
   }
   return { create, update, delete: remove };
 }

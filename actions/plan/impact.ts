@@ -1,5 +1,6 @@
 import type { ResourceChanges } from "./diff.js";
 import { protectionImpact, type RetentionImpact, type TrafficImpact } from "./protection-impact.js";
+import { computeNotices } from "./notices.js";
 import type { ProgramRun, SubjectResource } from "./resources.js";
 
 export type ChangeKind = "create" | "update" | "delete";
@@ -28,6 +29,16 @@ export interface ServiceImpact {
   readonly secrets: readonly string[];
 }
 
+/**
+ * A line a reviewer must read: CAUTION (data may become unreadable), WARNING (data is deleted
+ * earlier or no longer kept), NOTE (something starts).
+ */
+export interface Notice {
+  readonly level: "CAUTION" | "WARNING" | "NOTE";
+  readonly tenant: string;
+  readonly message: string;
+}
+
 export interface Impact {
   readonly tenants: readonly string[];
   readonly secrets: readonly SecretImpact[];
@@ -37,6 +48,8 @@ export interface Impact {
   readonly traffic: readonly TrafficImpact[];
   /** Log groups whose events will be deleted earlier. */
   readonly retention: readonly RetentionImpact[];
+  /** Present when there is at least one (actions/plan/notices.ts). */
+  readonly notices?: readonly Notice[];
 }
 
 /** The secret a resource rotates, as its component declared it. */
@@ -184,7 +197,9 @@ export function computeImpact(
     <T extends { tenant: string }>(key: (t: T) => string) =>
     (x: T, y: T) =>
       x.tenant.localeCompare(y.tenant) || key(x).localeCompare(key(y));
+  const notices = computeNotices(changes);
   return {
+    ...(notices.length > 0 && { notices }),
     tenants: [...tenants].sort(),
     secrets: [...secrets.values()].sort(order((s) => s.secret)),
     rotations: rotations.sort(order((r) => r.secret)),

@@ -33,7 +33,11 @@ export interface PlanResult {
 export function summaryLine(result: PlanResult): string {
   const { create, update, delete: remove } = result.changes;
   const against = result.base ? ` against ${result.base}` : "";
-  const counts = `${create.length} to create, ${update.length} to update, ${remove.length} to delete`;
+  const replaced = update.filter((u) => u.replaces).length;
+  const counts =
+    `${create.length} to create, ${update.length} to update` +
+    (replaced ? ` (${replaced} replaced)` : "") +
+    `, ${remove.length} to delete`;
   const tenants = result.impact.tenants.length
     ? `; tenants touched: ${result.impact.tenants.join(", ")}`
     : "";

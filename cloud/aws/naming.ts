@@ -147,3 +147,15 @@ export const tenantLogGroupArnPatterns = (s: TenantScope) => [
   `arn:aws:logs:${s.region}:${s.account}:log-group:/vaultpilot/${s.tenant}/*`,
   `arn:aws:logs:${s.region}:${s.account}:log-group:${WAF_LOG_GROUP_PREFIX}vaultpilot_${s.tenant}_*`,
 ];
+
+// Backup and disaster recovery (components/aws/tenant-backup.ts). Vault names: 2-50 letters,
+// digits, '-' and '_' (AWS Backup CreateBackupVault); role names at most 64 characters.
+export const backupVaultName = (tenant: string) => fitName(`vaultpilot-${tenant}`, 50);
+export const backupPlanName = (tenant: string) => fitName(`vaultpilot-${tenant}`, 50);
+export const backupRoleName = (tenant: string) => fitName(`vaultpilot-${tenant}-backup`, 64);
+export const backupFailureRuleName = (tenant: string) =>
+  fitName(`vaultpilot_${tenant}_backup-failures`, 64);
+export const backupVaultArn = (s: TenantScope) =>
+  `arn:aws:backup:${s.region}:${s.account}:backup-vault:${backupVaultName(s.tenant)}`;
+export const backupFailureRuleArn = (s: TenantScope) =>
+  `arn:aws:events:${s.region}:${s.account}:rule/${backupFailureRuleName(s.tenant)}`;

@@ -21,6 +21,8 @@ export interface Subject {
  * - `allow-list`: an IP set of addresses the entry point's web ACL lets through.
  * - `throttling`: the API Gateway throttling of the entry point's stage, for `route` ("every method"
  *   or "METHOD /path").
+ * - `backup-plan`: the tenant's backup plan (its rules' lifecycles are in the inputs).
+ * - `encryption-key`: the tenant's KMS key (replacing it is never routine).
  */
 export type Purpose =
   | { readonly kind: "secret"; readonly secret: string }
@@ -30,7 +32,9 @@ export type Purpose =
   | { readonly kind: "log-retention"; readonly logGroup: string }
   | { readonly kind: "traffic-filter"; readonly entryPoint: string }
   | { readonly kind: "allow-list"; readonly entryPoint: string }
-  | { readonly kind: "throttling"; readonly entryPoint: string; readonly route: string };
+  | { readonly kind: "throttling"; readonly entryPoint: string; readonly route: string }
+  | { readonly kind: "backup-plan" }
+  | { readonly kind: "encryption-key" };
 
 /** A ComponentResource that remembers its type token, name and subject (Pulumi keeps those internal). */
 export abstract class VaultpilotComponent extends pulumi.ComponentResource {

@@ -9,4 +9,5 @@ export * from "../../cloud/aws/policy-document.js";
 export * from "./rotation-alarms.js";
 export * from "./rotation-function.js";
 export * from "./tenant-access-role.js";
+export * from "./tenant-backup.js";
 export * from "./tenant-key.js";

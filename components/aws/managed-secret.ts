@@ -30,7 +30,10 @@ export interface ManagedSecretArgs {
    * when the key is replicated).
    * @default [] - no replicas
    */
-  readonly replicas?: readonly { readonly region: string; readonly kmsKeyId: string }[];
+  readonly replicas?: readonly {
+    readonly region: string;
+    readonly kmsKeyId: pulumi.Input<string>;
+  }[];
   /**
    * Days Secrets Manager keeps a deleted secret recoverable (7..30).
    * @default 30

@@ -4,6 +4,7 @@ import { Topic, TopicPolicy, TopicSubscription } from "@pulumi/aws/sns/index.js"
 import { VaultpilotComponent } from "./component.js";
 import {
   alarmTopicName,
+  backupFailureRuleArn,
   errorAlarmArnPattern,
   errorAlarmName,
   failureRuleArn,
@@ -12,11 +13,14 @@ import {
   topicArn,
   type TenantScope,
 } from "../../cloud/aws/naming.js";
-import type { PolicyDocument } from "../../cloud/aws/policy-document.js";
+import type { PolicyDocument, PolicyStatement } from "../../cloud/aws/policy-document.js";
 
-/** Only the tenant's failure rule and error alarms may publish to its topic. */
-export function alarmTopicPolicy(scope: TenantScope): PolicyDocument {
-  return {
+/**
+ * Only the tenant's failure rule and error alarms may publish to its topic, and its backup failure
+ * rule when `backupFailures` (the tenant has backups: components/aws/tenant-backup.ts).
+ */
+export function alarmTopicPolicy(scope: TenantScope, backupFailures = false): PolicyDocument {
+  const policy: { Version: "2012-10-17"; Statement: PolicyStatement[] } = {
     Version: "2012-10-17",
     Statement: [
       {
@@ -40,6 +44,17 @@ export function alarmTopicPolicy(scope: TenantScope): PolicyDocument {
       },
     ],
   };
+  if (backupFailures) {
+    policy.Statement.push({
+      Sid: "BackupFailureRulePublishes",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: ["sns:Publish"],
+      Resource: topicArn(scope),
+      Condition: { ArnEquals: { "aws:SourceArn": backupFailureRuleArn(scope) } },
+    });
+  }
+  return policy;
 }
 
 /** Secrets Manager reports failed and abandoned rotations through CloudTrail events. */
@@ -86,6 +101,8 @@ export interface RotationAlarmsArgs {
   readonly notify?: "none" | { readonly httpsEndpoint: pulumi.Input<string> };
   /** Minutes of errors before the alarm fires. @default 5 */
   readonly periodMinutes?: number;
+  /** Let the tenant's backup failure rule publish too. @default false - the tenant has no backups */
+  readonly backupFailures?: boolean;
 }
 
 /**
@@ -109,7 +126,7 @@ export class RotationAlarms extends VaultpilotComponent {
     );
     new TopicPolicy(
       `${name}-alarm-topic-policy`,
-      { arn: topic.arn, policy: JSON.stringify(alarmTopicPolicy(scope)) },
+      { arn: topic.arn, policy: JSON.stringify(alarmTopicPolicy(scope, args.backupFailures)) },
       { parent: this },
     );
     if (notify !== "none") {

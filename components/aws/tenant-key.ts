@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { Alias, Key } from "@pulumi/aws/kms/index.js";
+import { Alias, Key, ReplicaKey } from "@pulumi/aws/kms/index.js";
 import { VaultpilotComponent } from "./component.js";
 import { clientDataKeyConditions } from "./tenant-access-role.js";
 import {
@@ -22,6 +22,20 @@ export interface TenantKeyArgs {
    * @default 30
    */
   readonly deletionWindowInDays?: number;
+  /**
+   * Roles that use the key through AWS Backup (the tenant's backup role): its vault is encrypted
+   * with the key, and its copies with the replica's.
+   * @default [] - no backup
+   */
+  readonly backupRoleArns?: readonly string[];
+  /**
+   * A replica of the key in another region (the tenant's disaster-recovery region), made through
+   * that region's provider, with the same policy for that region and the same alias. The key is
+   * then a multi-region key: turning that on (or off) replaces the key, which KMS cannot change in
+   * place (`vaultpilot plan` says so).
+   * @default - no replica, a single-region key
+   */
+  readonly replica?: { readonly region: string; readonly provider: pulumi.ProviderResource };
 }
 
 /** KMS actions the account's administrators need to manage the key, listed one by one (no `kms:*`). */
@@ -52,6 +66,7 @@ export function tenantKeyPolicy(args: {
   scope: TenantScope;
   readerRoleArns: readonly string[];
   rotationRoleArns: readonly string[];
+  backupRoleArns?: readonly string[];
 }): PolicyDocument {
   const { scope } = args;
   const root = { AWS: accountRoot(scope) };
@@ -159,6 +174,31 @@ export function tenantKeyPolicy(args: {
       Condition: { StringEquals: { "aws:SourceAccount": scope.account } },
     },
   );
+  if (args.backupRoleArns?.length) {
+    // AWS Backup encrypts recovery points through grants it creates as the calling role.
+    statements.push({
+      Sid: "BackupUsesKeyThroughBackup",
+      Effect: "Allow",
+      Principal: root,
+      Action: [
+        "kms:CreateGrant",
+        "kms:Decrypt",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
+        "kms:DescribeKey",
+      ],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": `backup.${scope.region}.amazonaws.com`,
+          "kms:CallerAccount": scope.account,
+        },
+        ArnEquals: { "aws:PrincipalArn": [...args.backupRoleArns] },
+      },
+    });
+  }
   return { Version: "2012-10-17", Statement: statements };
 }
 
@@ -170,27 +210,53 @@ export class TenantKey extends VaultpilotComponent {
   readonly keyArn: pulumi.Output<string>;
   readonly keyId: pulumi.Output<string>;
   readonly aliasName: pulumi.Output<string>;
+  /** The replica's ARN in the disaster-recovery region; absent without a replica. */
+  readonly replicaKeyArn?: pulumi.Output<string>;
 
   constructor(name: string, args: TenantKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vaultpilot:aws:TenantKey", name, { tenant: args.scope.tenant }, opts);
     const deletionWindowInDays = args.deletionWindowInDays ?? 30;
     checkDeletionWindow(deletionWindowInDays);
-    const key = new Key(
-      `${name}-key`,
-      {
-        description: `VaultPilot secrets of tenant ${args.scope.tenant}`,
-        enableKeyRotation: true,
-        deletionWindowInDays,
-        policy: JSON.stringify(tenantKeyPolicy(args)),
-        tags: { "vaultpilot:tenant": args.scope.tenant },
-      },
-      { parent: this },
+    const key = this.declarePurpose(
+      new Key(
+        `${name}-key`,
+        {
+          description: `VaultPilot secrets of tenant ${args.scope.tenant}`,
+          enableKeyRotation: true,
+          deletionWindowInDays,
+          policy: JSON.stringify(tenantKeyPolicy(args)),
+          ...(args.replica && { multiRegion: true }),
+          tags: { "vaultpilot:tenant": args.scope.tenant },
+        },
+        { parent: this },
+      ),
+      { kind: "encryption-key" },
     );
     const alias = new Alias(
       `${name}-alias`,
       { name: keyAliasName(args.scope.tenant), targetKeyId: key.keyId },
       { parent: this },
     );
+    if (args.replica) {
+      const scope = { ...args.scope, region: args.replica.region };
+      const replica = new ReplicaKey(
+        `${name}-replica-key`,
+        {
+          primaryKeyArn: key.arn,
+          description: `VaultPilot secrets of tenant ${args.scope.tenant} (replica in ${scope.region})`,
+          deletionWindowInDays,
+          policy: JSON.stringify(tenantKeyPolicy({ ...args, scope })),
+          tags: { "vaultpilot:tenant": args.scope.tenant },
+        },
+        { parent: this, provider: args.replica.provider },
+      );
+      new Alias(
+        `${name}-replica-alias`,
+        { name: keyAliasName(args.scope.tenant), targetKeyId: replica.keyId },
+        { parent: this, provider: args.replica.provider },
+      );
+      this.replicaKeyArn = replica.arn;
+    }
     this.keyArn = key.arn;
     this.keyId = key.keyId;
     this.aliasName = alias.name;

@@ -37,24 +37,55 @@ export interface CloudProvider {
 export const awsProvider = {
   cloud: "aws",
   create: (tenant, scope, settings, transformations) =>
-    new Provider(
-      tenant.name,
-      {
-        region: scope.region,
-        allowedAccountIds: [scope.account],
-        assumeRoles: [
-          {
-            roleArn: roleArn(scope, settings.deployRoleName),
-            sessionName: "vaultpilot",
-            externalId: deployExternalId(tenant.name, settings.installation),
-            duration: `${DEPLOY_MAX_SESSION_SECONDS}s`,
-          },
-        ],
-        defaultTags: { tags: { "vaultpilot:managed-by": "vaultpilot" } },
-      },
-      { transformations },
-    ),
+    new Provider(tenant.name, awsProviderArgs(tenant, scope, scope.region, settings), {
+      transformations,
+    }),
 } satisfies CloudProvider;
+
+function awsProviderArgs(
+  tenant: Tenant,
+  scope: TenantScope,
+  region: string,
+  settings: StackSettings,
+) {
+  return {
+    region,
+    allowedAccountIds: [scope.account],
+    assumeRoles: [
+      {
+        roleArn: roleArn(scope, settings.deployRoleName),
+        sessionName: "vaultpilot",
+        externalId: deployExternalId(tenant.name, settings.installation),
+        duration: `${DEPLOY_MAX_SESSION_SECONDS}s`,
+      },
+    ],
+    defaultTags: { tags: { "vaultpilot:managed-by": "vaultpilot" } },
+  };
+}
+
+/**
+ * The tenant's AWS provider in its disaster-recovery region, when it declares one: the tenant's
+ * provider (same account, same deploy role) in that region, named `<tenant>/disaster-recovery`.
+ * It is not among the tenant's `Providers` (those are default providers by package, and there is
+ * one per package): components pass it explicitly to what they create in that region.
+ */
+export function disasterRecoveryProvider(
+  tenant: Tenant,
+  scope: TenantScope,
+  settings: StackSettings,
+  transformations: pulumi.ResourceOptions["transformations"],
+): Provider | undefined {
+  const region = tenant.disasterRecovery?.region;
+  return region === undefined
+    ? undefined
+    : new Provider(
+        `${tenant.name}/disaster-recovery`,
+        awsProviderArgs(tenant, scope, region, settings),
+        {
+          transformations,
+        },
+      );
+}
 
 /**
  * Providers other than AWS, one entry per cloud. A cloud's provider for a tenant is named

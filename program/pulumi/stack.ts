@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { VaultpilotComponent } from "../../components/aws/component.js";
 import {
   accessRoleName,
+  backupRoleName,
   roleArn,
   rotationRoleName,
   type TenantScope,
@@ -13,7 +14,7 @@ import { CONCERNS } from "./concerns/registry.js";
 import type { Concern, StackInputs, TenantContext } from "./concerns/concern.js";
 import type { GuardedRole } from "../../components/aws/guardrails.js";
 import type { Role } from "@pulumi/aws/iam/index.js";
-import { tenantProviders, type Providers } from "./providers.js";
+import { disasterRecoveryProvider, tenantProviders, type Providers } from "./providers.js";
 import type { StackSettings } from "./settings.js";
 
 export type { StackInputs } from "./concerns/concern.js";
@@ -66,6 +67,11 @@ export function createStackResources(
         ),
       ),
     };
+    const drProvider = disasterRecoveryProvider(tenant, scope, settings, opts.transformations);
+    const recovery = drProvider && {
+      region: tenant.disasterRecovery!.region,
+      provider: drProvider,
+    };
     const key = new TenantKey(
       tenant.name,
       {
@@ -80,10 +86,20 @@ export function createStackResources(
           roleArn(scope, rotationRoleName(tenant.name, t)),
         ),
         deletionWindowInDays: settings.keyDeletionWindowDays,
+        ...(tenant.backup && { backupRoleArns: [roleArn(scope, backupRoleName(tenant.name))] }),
+        ...(recovery && { replica: recovery }),
       },
       options,
     );
-    const context: TenantContext = { tenant, scope, providers, key, options, roles };
+    const context: TenantContext = {
+      tenant,
+      scope,
+      providers,
+      key,
+      options,
+      roles,
+      ...(recovery && { disasterRecovery: { ...recovery, keyArn: key.replicaKeyArn! } }),
+    };
     return {
       tenant: tenant.name,
       providers,

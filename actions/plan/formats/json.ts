@@ -17,7 +17,11 @@ export function formatJson(result: PlanResult): string {
         resources: result.head.resources.map(publicResource),
         changes: {
           create: result.changes.create.map((r) => ({ ...brief(r), inputs: r.inputs })),
-          update: result.changes.update.map((u) => ({ ...brief(u.resource), changes: u.changes })),
+          update: result.changes.update.map((u) => ({
+            ...brief(u.resource),
+            changes: u.changes,
+            ...(u.replaces && { replaces: u.replaces }),
+          })),
           delete: result.changes.delete.map(brief),
         },
         impact: result.impact,

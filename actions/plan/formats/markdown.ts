@@ -77,8 +77,15 @@ export function formatMarkdown(result: PlanResult): string {
       out.push("");
     }
   }
-  if (impact.secrets.length || impact.rotations.length || impact.services.length) {
+  const notices = impact.notices ?? [];
+  if (
+    impact.secrets.length ||
+    impact.rotations.length ||
+    impact.services.length ||
+    notices.length
+  ) {
     out.push("#### Impact", "");
+    for (const n of notices) out.push(`> **${n.level}**: ${n.message}`, "");
     if (impact.secrets.length || impact.rotations.length) {
       out.push(
         "| Tenant | Secret | Change | Rotation before | Rotation after |",
@@ -115,7 +122,11 @@ export function formatMarkdown(result: PlanResult): string {
     out.push(`<details><summary>Resource changes (${total})</summary>`, "", "```diff");
     for (const r of changes.create) out.push(`+ ${r.type} ${r.name}`);
     for (const u of changes.update) {
-      out.push(`! ${u.resource.type} ${u.resource.name}`);
+      out.push(
+        u.replaces
+          ? `-/+ ${u.resource.type} ${u.resource.name} (replaced: ${u.replaces.join(", ")})`
+          : `! ${u.resource.type} ${u.resource.name}`,
+      );
       for (const c of u.changes) out.push(`!     ${c.path}: ${show(c.before)} => ${show(c.after)}`);
     }
     for (const r of changes.delete) out.push(`- ${r.type} ${r.name}`);

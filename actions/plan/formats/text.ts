@@ -8,19 +8,29 @@ export function formatText(result: PlanResult, options: { color: boolean }): str
   const lines = [summaryLine(result), ""];
   for (const r of result.changes.create) lines.push(paint("green", `+ ${r.type} ${r.name}`));
   for (const u of result.changes.update) {
-    lines.push(paint("yellow", `~ ${u.resource.type} ${u.resource.name}`));
+    lines.push(
+      u.replaces
+        ? paint(
+            "red",
+            `-/+ ${u.resource.type} ${u.resource.name} (replaced: ${u.replaces.join(", ")})`,
+          )
+        : paint("yellow", `~ ${u.resource.type} ${u.resource.name}`),
+    );
     for (const c of u.changes) lines.push(`    ${c.path}: ${show(c.before)} => ${show(c.after)}`);
   }
   for (const r of result.changes.delete) lines.push(paint("red", `- ${r.type} ${r.name}`));
   const { impact } = result;
+  const notices = impact.notices ?? [];
   if (
     impact.rotations.length ||
     impact.services.length ||
     impact.secrets.length ||
     impact.traffic.length ||
-    impact.retention.length
+    impact.retention.length ||
+    notices.length
   ) {
     lines.push("", "Impact:");
+    for (const n of notices) lines.push(`  ${n.level}: ${n.message}`);
     for (const s of impact.secrets) lines.push(`  secret ${s.tenant}/${s.secret}: ${s.change}`);
     for (const r of impact.rotations) {
       lines.push(

@@ -27,6 +27,7 @@ export const alarms = defineConcern({
                 timeoutSeconds: ROTATION_TIMEOUT_SECONDS,
               })),
               notify: webhook === undefined ? "none" : { httpsEndpoint: webhook },
+              backupFailures: tenant.backup !== undefined,
             },
             options,
           ),

@@ -29,6 +29,15 @@ export interface TenantContext {
   /** The tenant's KMS key: everything of the tenant that is encrypted uses it. */
   readonly key: TenantKey;
   /**
+   * Its disaster-recovery region, when the tenant declares one: the AWS provider there (pass it
+   * explicitly) and the replica of the tenant's key there.
+   */
+  readonly disasterRecovery?: {
+    readonly region: string;
+    readonly provider: pulumi.ProviderResource;
+    readonly keyArn: pulumi.Output<string>;
+  };
+  /**
    * Options for each top-level component a concern creates: the tenant's providers, and the
    * plan's recording transformation. Pass them unchanged.
    */

@@ -4,6 +4,7 @@
 import { access } from "./access.js";
 import { alarms } from "./alarms.js";
 import { azureDelivery } from "./azure-delivery.js";
+import { backup } from "./backup.js";
 import type { Concern } from "./concern.js";
 import { driftReader } from "./drift-reader.js";
 import { guardrails } from "./guardrails.js";
@@ -20,4 +21,5 @@ export const CONCERNS: readonly Concern[] = [
   protection,
   guardrails,
   kubernetesDelivery,
+  backup,
 ];

@@ -15,10 +15,17 @@ export const secrets = defineConcern({
     logRetentionDays: settings.logRetentionDays,
     azureCredentialSecret: settings.azureCredentialSecret,
   }),
-  components: ({ tenant, scope, key, options }, { logRetentionDays, azureCredentialSecret }) => {
+  components: (
+    { tenant, scope, key, disasterRecovery, options },
+    { logRetentionDays, azureCredentialSecret },
+  ) => {
     // A vault tenant's secrets live in OpenBao, rotated by `vaultpilot rotate`: no Secrets Manager
     // secret, no rotation Lambda.
     if (tenant.store.type === "vault") return [];
+    // Every secret is replicated to the disaster-recovery region, under the key's replica there.
+    const replicas = disasterRecovery
+      ? [{ region: disasterRecovery.region, kmsKeyId: disasterRecovery.keyArn }]
+      : [];
     const managed = new Map(
       tenant.secrets.map((secret) => [
         secret.name,
@@ -38,6 +45,7 @@ export const secrets = defineConcern({
               ),
             ],
             rotationRoleArn: roleArn(scope, rotationRoleName(tenant.name, secret.type)),
+            replicas,
           },
           options,
         ),
