@@ -252,7 +252,7 @@ export class TenantKey extends VaultpilotComponent {
       );
       new Alias(
         `${name}-replica-alias`,
-        { name: keyAliasName(args.scope.tenant), targetKeyId: replica.keyId },
+        { name: keyAliasName(args.scope.tenant), targetKeyId: replica.arn },
         { parent: this, provider: args.replica.provider },
       );
       this.replicaKeyArn = replica.arn;

@@ -257,6 +257,8 @@ describe("vaultpilot plan", { timeout: 120_000 }, () => {
       "globex-key",
       "initech-key",
       "umbrella-key",
+      // umbrella declares a disaster-recovery region: its key's replica has the same window.
+      "umbrella-replica-key",
     ]);
   });
 

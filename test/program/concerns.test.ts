@@ -77,6 +77,7 @@ describe("the stack's concerns", () => {
       "protection",
       "guardrails",
       "kubernetes-delivery",
+      "backup",
     ]);
   });
 
