@@ -158,9 +158,17 @@ export function examplesWithEveryFeature(): { dir: string; remove(): void } {
   };
   // Secrets whose consumers were services of another tenant with the same name stay valid:
   // every Service name of the examples exists in `everything`.
+  // Names derived from a tenant's (its namespaces, clusters) become the new tenant's, so the copy
+  // shares nothing a tenant must own alone.
+  const names = docs.filter((d) => d.kind === "Tenant").map((d) => d.metadata?.name ?? "");
+  const own = (text: string) =>
+    names.reduce(
+      (t, n) => (n ? t.replace(new RegExp(`(?<![a-z0-9])${n}(?![a-z0-9])`, "g"), "everything") : t),
+      text,
+    );
   writeFileSync(
     join(dir, "everything.yaml"),
-    [tenant, ...out].map((d) => stringify(d)).join("---\n"),
+    own([tenant, ...out].map((d) => stringify(d)).join("---\n")),
   );
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
