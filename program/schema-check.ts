@@ -57,10 +57,28 @@ interface Described {
   readonly message: string;
 }
 
+/**
+ * Keys where an author may paste a credential instead of saying where it is kept (a vault store's
+ * `secretId` or `token`, a notification route's `url` or `signingKey`, a client secret): messages
+ * about them never repeat the value.
+ */
+const CREDENTIAL_KEYS: ReadonlySet<string> = new Set([
+  "secretId",
+  "token",
+  "url",
+  "signingKey",
+  "clientSecret",
+  "password",
+]);
+
 function describe(error: ErrorObject): Described {
   const path = pointerToPath(error.instancePath);
   const where = path.length ? path.join(".") : "document";
-  const found = JSON.stringify(error.data);
+  const last = path.at(-1);
+  const hidden = typeof last === "string" && CREDENTIAL_KEYS.has(last);
+  const found = hidden
+    ? "the value (not shown: it may be a credential)"
+    : JSON.stringify(error.data);
   const hint = (error.parentSchema as { description?: string } | undefined)?.description;
   switch (error.keyword) {
     case "required": {
@@ -115,7 +133,7 @@ function describe(error: ErrorObject): Described {
       return {
         path,
         part: "value",
-        message: `${where}: ${describeValue(error.data)} is not allowed here; use ${article(String(error.schema))}`,
+        message: `${where}: ${hidden ? `${describeValue(error.data, false)} (not shown: it may be a credential)` : describeValue(error.data)} is not allowed here; use ${article(String(error.schema))}`,
       };
     case "uniqueItems": {
       // ajv names both copies, the later one first; point at the later one, the repeat.
@@ -185,9 +203,9 @@ function article(type: string): string {
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 
-function describeValue(value: unknown): string {
+function describeValue(value: unknown, shown = true): string {
   if (value === null) return "nothing (null)";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
-  return `${article(typeof value)} ${JSON.stringify(value)}`;
+  return shown ? `${article(typeof value)} ${JSON.stringify(value)}` : article(typeof value);
 }

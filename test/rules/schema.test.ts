@@ -105,6 +105,26 @@ describe("rule schema", () => {
     ]);
   });
 
+  it("never repeats a value pasted where a credential's source belongs", () => {
+    const canary = "CANARY-approle-secret-id-9f2c";
+    const result = validateText({
+      "t.yaml":
+        TENANT +
+        "  store:\n    type: vault\n    address: https://bao.example.com\n" +
+        `    auth:\n      method: approle\n      roleId: web\n      secretId: ${canary}\n`,
+    });
+
+    expect(reported(result, "schema")).toEqual([
+      {
+        where: "t.yaml:16:17",
+        severity: "error",
+        message:
+          "spec.store.auth.secretId: a string (not shown: it may be a credential) is not allowed here; use a map",
+      },
+    ]);
+    expect(JSON.stringify(result)).not.toContain(canary);
+  });
+
   it("reports an item listed twice at the second one", () => {
     const result = validateText({
       "t.yaml": TENANT.replace("  aws:", "  compliance: [pci-dss, soc2, pci-dss]\n  aws:"),
