@@ -17,7 +17,9 @@ const AUDIT_LOG = [
 const ROTATION_EXITS: ExitHelp = {
   clean: "done",
   findings: "failed (rolled back), or the secret is not in Secrets Manager",
-  failed: cannotRun("the secret is not in the policies, the policies do not validate"),
+  failed: cannotRun(
+    "the secret is not in the policies, the policies do not validate, the store's credentials are missing",
+  ),
   busy: "another run holds the claim on the secret and nothing was changed (try again later)",
 };
 const AWS = { regions: "environment", serviceEndpoints: false } as const;

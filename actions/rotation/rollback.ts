@@ -5,6 +5,7 @@ import {
   auditSink,
   cliRuntime,
   EXIT_BUSY,
+  storeUnavailable,
   loadSecret,
   oneLine,
   parseRef,
@@ -42,6 +43,7 @@ export async function rollbackCommand(
       return EXIT.findings;
     }
     io.stderr(`vaultpilot: ${oneLine(engine.describeError(error))}\n`);
+    if (storeUnavailable(error)) return EXIT.failed;
     return error instanceof RotationBusy ? EXIT_BUSY : EXIT.findings;
   }
 }

@@ -5,6 +5,7 @@ import {
   auditSink,
   cliRuntime,
   EXIT_BUSY,
+  storeUnavailable,
   loadSecret,
   oneLine,
   parseRef,
@@ -43,6 +44,7 @@ export async function rotateCommand(
     }
     const message = error instanceof RotationError ? error.message : engine.describeError(error);
     io.stderr(`vaultpilot: ${oneLine(message)}\n`);
+    if (storeUnavailable(error)) return EXIT.failed;
     return error instanceof RotationBusy ? EXIT_BUSY : EXIT.findings;
   }
 }

@@ -9,7 +9,7 @@ import {
   secretId,
   type SecretRotationConfig,
 } from "../../components/rotation/config.js";
-import type { AuditSink } from "../../components/rotation/ports.js";
+import { StoreUnavailable, type AuditSink } from "../../components/rotation/ports.js";
 import type { RuntimeOptions } from "../../components/rotation/runtime.js";
 import { isCrashPoint, type CrashPoint } from "../../components/rotation/engine.js";
 import { NAME_PATTERN } from "../../program/documents.js";
@@ -24,6 +24,13 @@ import { EXIT, UsageError, type CliIO } from "../io.js";
  * retry"), so schedulers and scripts can tell it from a failure.
  */
 export const EXIT_BUSY = EXIT.busy;
+
+/** The store could not be used at all (its credentials missing or refused): the run could not start. */
+export function storeUnavailable(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause)
+    if (e instanceof StoreUnavailable) return true;
+  return false;
+}
 
 /** What rotate, rollback and versions share: where audit lines go, and how loud to be. */
 export interface OutputOptions {

@@ -62,6 +62,14 @@ export class ClaimHeld extends Error {
   }
 }
 
+/**
+ * The store could not be used at all: its credentials are missing or were refused at login.
+ * Nothing was read or changed; the run could not start (exit status 2 in the CLI).
+ */
+export class StoreUnavailable extends Error {
+  override name = "StoreUnavailable";
+}
+
 /** The secret does not exist in the store. */
 export class SecretNotFound extends Error {
   override name = "SecretNotFound";

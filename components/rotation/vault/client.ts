@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { CredentialSource, VaultAuth, VaultStoreConfig } from "./config.js";
+import { StoreUnavailable } from "../ports.js";
 
 /** A call the server refused: status, method, path and the server's own error text (no values). */
 export class VaultError extends Error {
@@ -176,13 +177,15 @@ export function readCredential(
   if ("env" in source) {
     const value = env[source.env];
     if (!value)
-      throw new Error(`the vault store's ${field} comes from $${source.env}, which is not set`);
+      throw new StoreUnavailable(
+        `the vault store's ${field} comes from $${source.env}, which is not set`,
+      );
     return value;
   }
   try {
     return readFileSync(source.file, "utf8").trim();
   } catch (error) {
-    throw new Error(
+    throw new StoreUnavailable(
       `the vault store's ${field} comes from ${source.file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`,
       { cause: error },
     );

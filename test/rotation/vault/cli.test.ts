@@ -309,6 +309,19 @@ describe("vaultpilot rotate, versions and rollback on an OpenBao store", () => {
     expect(`${refused.stdout}${refused.stderr}`).not.toContain(CANARY);
   });
 
+  it("cannot start without the AppRole's secret id: exit 2, one line naming where it looked, nothing written", async () => {
+    const before = (await metadata("vaultpilot/acme/hook")).current_version;
+    const unset = await runCli(["rotate", "acme/hook", "--no-reload", "-p", tree.dir], {
+      env: { ...env, VAULTPILOT_VAULT_SECRET_ID: "" },
+    });
+
+    expect(unset.code).toBe(2);
+    expect(unset.stderr.split("\n").filter((l) => l && !l.startsWith("{"))).toEqual([
+      expect.stringContaining("comes from $VAULTPILOT_VAULT_SECRET_ID, which is not set"),
+    ]);
+    expect((await metadata("vaultpilot/acme/hook")).current_version).toBe(before);
+  });
+
   it("says where it looked for a secret that is not in the store", async () => {
     const listed = await cli("versions", "acme/api-token");
     const rotated = await cli("rotate", "acme/api-token");
