@@ -126,8 +126,19 @@ export async function seedFromPlan(
     real.set(String(mock.arn), meta!.Arn!);
     keys.set(tenant, meta!.KeyId!);
   }
+  // Drift reads the tenant's own region: a key's replica in the disaster-recovery region (and its
+  // alias there) is not seeded.
+  const replicaArns = new Set<string>();
+  for (const replica of ofType("aws:kms/replicaKey:ReplicaKey")) {
+    const account = await sdk(tenantOf(replica));
+    replicaArns.add(String(mockState(replica.type, replica.name, replica.inputs, account).arn));
+  }
   for (const alias of ofType("aws:kms/alias:Alias")) {
     const account = await sdk(tenantOf(alias));
+    if (
+      [...replicaArns].some((arn) => arn.endsWith(str(alias.inputs.targetKeyId).split("/").at(-1)!))
+    )
+      continue;
     await account.kms.send(
       new CreateAliasCommand({
         AliasName: str(alias.inputs.name),
