@@ -78,6 +78,14 @@ describe("vaultpilot report on the example policies", () => {
     );
   });
 
+  test("finds every secret's SecretRotation in the example policies' plan (rotation-enabled passes)", async () => {
+    const { json } = await report(["--format", "json", "--framework", "soc2"]);
+    const rotation = find(json, { check: "rotation-enabled" });
+
+    expect(rotation.length).toBeGreaterThan(0);
+    expect(rotation.filter((r) => r.status !== "pass").map((r) => r.resource)).toEqual([]);
+  });
+
   test("covers each tenant's declared frameworks plus fsbp, and a tenant with none by fsbp only", async () => {
     const { json } = await report(["--format", "json"]);
     const tenantsOf = Object.fromEntries(

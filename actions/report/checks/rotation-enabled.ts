@@ -18,9 +18,7 @@ export const rotationEnabled: Check = {
       const rotations = plan.ofTenant(tenant.name, TYPE.rotation);
       return tenant.secrets.map((secret) => {
         const name = secretName(tenant.name, secret.name);
-        const rotation = rotations.find((r) =>
-          text(r.inputs.secretId)?.includes(`:secret:${name}-`),
-        );
+        const rotation = rotations.find((r) => namesSecret(text(r.inputs.secretId), name));
         const rules = rotation?.inputs.rotationRules as
           { automaticallyAfterDays?: number; scheduleExpression?: string } | undefined;
         const lambda = text(rotation?.inputs.rotationLambdaArn)?.split(":").at(-1);
@@ -42,3 +40,13 @@ export const rotationEnabled: Check = {
     });
   },
 };
+
+/**
+ * Whether a secret id (an ARN) names the secret: AWS's form `…:secret:<name>-<6 characters>`, or
+ * the offline plan's stand-in `…:secret/<name>` (actions/plan/run-program.ts's mock state).
+ */
+function namesSecret(secretId: string | undefined, name: string): boolean {
+  return (
+    !!secretId && (secretId.includes(`:secret:${name}-`) || secretId.endsWith(`:secret/${name}`))
+  );
+}
