@@ -89,15 +89,13 @@ beforeEach(async () => {
   ).TopicArn!;
   const address = snsServer.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  await clients
-    .sns()
-    .send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: "http",
-        Endpoint: `http://127.0.0.1:${port}/`,
-      }),
-    );
+  await clients.sns().send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: "http",
+      Endpoint: `http://127.0.0.1:${port}/`,
+    }),
+  );
   stateDir = mkdtempSync(join(tmpdir(), "vaultpilot-notify-"));
   return () => rmSync(stateDir, { recursive: true, force: true });
 });
