@@ -24,6 +24,12 @@ export interface RotationCadence {
   readonly longestGapDays: number;
   /** Scheduled runs in a year (the most, leap years included). */
   readonly runsPerYear: number;
+  /**
+   * The shortest time between two scheduled runs, in days: `every 30d` from the 1st runs on the
+   * 31st and again on the 1st, a day later. What a credential that lives until the next rotation
+   * can count on.
+   */
+  readonly shortestGapDays: number;
 }
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
@@ -86,19 +92,34 @@ function cronFields(everyDays: number, hour: number): string {
  */
 export function rotationCadence(schedule: RotationScheduleInput): RotationCadence {
   const { everyDays, window } = schedule;
-  const exact = { longestGapDays: everyDays, runsPerYear: Math.ceil(366 / everyDays) };
+  const exact = {
+    longestGapDays: everyDays,
+    runsPerYear: Math.ceil(366 / everyDays),
+    shortestGapDays: everyDays,
+  };
   if (!window || Number(window.start.slice(0, 2)) === 0) return exact;
   if (everyDays === 1 || everyDays === 7) return exact;
   if (everyDays <= 30) {
     // Runs on days 1, 1+N, … of each month; in a leap year February has 29 days.
     const leap = MONTH_DAYS.map((days, month) => (month === 1 ? 29 : days));
+    // From a month's last run (day 1 + N * k) to the next month's 1st; February has 28 or 29 days.
+    const untilFirst = [...MONTH_DAYS, 29].map(
+      (days) => days - (1 + everyDays * Math.floor((days - 1) / everyDays)) + 1,
+    );
     return {
       longestGapDays: everyDays,
       runsPerYear: leap.reduce((sum, days) => sum + Math.ceil(days / everyDays), 0),
+      shortestGapDays: Math.min(everyDays, ...untilFirst),
     };
   }
   const step = MONTH_STEPS.find((s) => s.longestGapDays <= everyDays)!;
-  return { longestGapDays: step.longestGapDays, runsPerYear: 12 / step.months };
+  // The fewest days in `months` consecutive months: February in a common year (28, 59, 89, 120, 181).
+  const SHORTEST = { 1: 28, 2: 59, 3: 89, 4: 120, 6: 181 } as const;
+  return {
+    longestGapDays: step.longestGapDays,
+    runsPerYear: 12 / step.months,
+    shortestGapDays: SHORTEST[step.months],
+  };
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { Diagnostic } from "../diagnostics.js";
 import type { SecretDocument } from "../documents.js";
 import { DEFAULT_REFRESH_INTERVAL, parseRefreshSeconds } from "../kubernetes.js";
-import { parseDays } from "../durations.js";
+import { rotationCadence } from "../../cloud/aws/rotation-rules.js";
+import type { RotationScheduleDocument } from "../documents.js";
+import { parseDays, parseHours } from "../durations.js";
 import { WEBHOOK_OVERLAP_HOURS } from "../rotation-config.js";
 import { report, type PolicyRule } from "./rule.js";
 
@@ -12,7 +14,7 @@ import { report, type PolicyRule } from "./rule.js";
  */
 function overlapOf(
   secret: SecretDocument,
-  everyDays: number | undefined,
+  schedule: RotationScheduleDocument | undefined,
 ): { seconds: number; what: string } | undefined {
   if (secret.spec.type === "webhook")
     return {
@@ -21,14 +23,42 @@ function overlapOf(
     };
   if (
     (secret.spec.type === "postgres" || secret.spec.type === "mysql") &&
-    secret.spec.connection?.strategy === "alternating" &&
-    everyDays !== undefined
-  )
+    secret.spec.connection?.strategy === "alternating"
+  ) {
+    const gap = shortestGapSeconds(schedule);
+    if (gap === undefined) return undefined;
     return {
-      seconds: everyDays * 86_400,
-      what: `with alternating users the previous user's password works until the next rotation, ${everyDays}d later`,
+      seconds: gap.seconds,
+      what: `with alternating users the previous user's password works until the next rotation, ${gap.what}`,
     };
+  }
   return undefined;
+}
+
+/**
+ * The shortest time from one scheduled rotation to the next: a windowed schedule's rules run on
+ * calendar days (every 30d from the 1st runs on the 31st and again a day later, cloud/aws/
+ * rotation-rules.ts), and a run may start anywhere in its window.
+ */
+function shortestGapSeconds(
+  schedule: RotationScheduleDocument | undefined,
+): { seconds: number; what: string } | undefined {
+  const everyDays = schedule && parseDays(schedule.spec.every);
+  if (everyDays === undefined) return undefined;
+  const window = schedule!.spec.window;
+  const durationHours = window ? (parseHours(window.duration) ?? 0) : 0;
+  const { shortestGapDays } = rotationCadence({
+    everyDays,
+    ...(window && { window: { start: window.start, durationHours } }),
+  });
+  const seconds = shortestGapDays * 86_400 - durationHours * 3600;
+  return {
+    seconds,
+    what:
+      shortestGapDays === everyDays && durationHours === 0
+        ? `${everyDays}d later`
+        : `as soon as ${human(seconds)} later on schedule "${schedule!.name}" (its window's calendar days)`,
+  };
 }
 
 const human = (seconds: number) =>
@@ -47,14 +77,13 @@ export const deliveryPropagation: PolicyRule = {
   id: "delivery-propagation",
   severity: "error",
   description:
-    "A delivered secret's refreshInterval must be shorter than the time both its old and new credential work (a webhook's overlap; with alternating database users, the rotation interval).",
+    "A delivered secret's refreshInterval must be shorter than the time both its old and new credential work (a webhook's overlap; with alternating database users, the shortest time between scheduled rotations).",
   check(policies) {
     const diagnostics: Diagnostic[] = [];
     for (const secret of policies.secrets) {
       const deliveries = secret.spec.delivery?.kubernetes ?? [];
       if (deliveries.length === 0) continue;
-      const schedule = policies.scheduleByName.get(secret.spec.schedule);
-      const overlap = overlapOf(secret, schedule && parseDays(schedule.spec.every));
+      const overlap = overlapOf(secret, policies.scheduleByName.get(secret.spec.schedule));
       if (!overlap) continue;
       for (const [index, delivery] of deliveries.entries()) {
         const interval = delivery.refreshInterval ?? DEFAULT_REFRESH_INTERVAL;

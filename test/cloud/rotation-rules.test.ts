@@ -64,6 +64,7 @@ describe("rotationRules", () => {
         );
 
         expect(Math.max(...gapsInDays(runs))).toBe(cadence.longestGapDays);
+        expect(Math.min(...gapsInDays(runs))).toBeGreaterThanOrEqual(cadence.shortestGapDays);
         if (hour !== 0 && everyDays !== 7 && everyDays !== 1)
           expect(Math.max(...perYear)).toBe(cadence.runsPerYear);
       }),

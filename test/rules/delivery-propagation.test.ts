@@ -13,7 +13,11 @@ const alternating =
 
 function withDelivery(type: string, schedule: string, delivery: string, connection?: string) {
   return validateText({
-    "schedules.yaml": yamlFile(doc.schedule("daily", "1d"), doc.schedule("monthly", "30d")),
+    "schedules.yaml": yamlFile(
+      doc.schedule("daily", "1d"),
+      doc.schedule("monthly", "30d"),
+      doc.schedule("monthly-night", "30d", { start: "01:00", duration: "3h" }),
+    ),
     "acme.yaml": yamlFile(
       kubernetesTenant("acme", clusterYaml("prod")),
       deliveredSecret("app", "acme", {
@@ -89,6 +93,34 @@ describe("rule delivery-propagation", () => {
           "postgres",
           "monthly",
           "cluster: prod\n        refreshInterval: 719h",
+          alternating,
+        ),
+        "delivery-propagation",
+      ),
+    ).toEqual([]);
+  });
+
+  it("counts alternating users' overlap from the shortest gap of a windowed schedule (30d from the 1st runs on the 31st and the 1st)", () => {
+    const found = reported(
+      withDelivery(
+        "postgres",
+        "monthly-night",
+        "cluster: prod\n        refreshInterval: 700h",
+        alternating,
+      ),
+      "delivery-propagation",
+    );
+
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toContain(
+      'works until the next rotation, as soon as 21h later on schedule "monthly-night"',
+    );
+    expect(
+      reported(
+        withDelivery(
+          "postgres",
+          "monthly-night",
+          "cluster: prod\n        refreshInterval: 20h",
           alternating,
         ),
         "delivery-propagation",
