@@ -40,8 +40,9 @@ The template makes one IAM role, named as the stack's vaultpilot:deployRoleName 
 vaultpilot-deployer), in the tenant's account (a rule refuses any other account). It trusts only
 the CI's role, only with the tenant's ExternalId: vp- and 40 hex characters of SHA-256 over the
 installation and the tenant, the same on every deploy (printed as the stack output ExternalId),
-and allows sessions of at most one hour. Deploy it once per account:
-  vaultpilot bootstrap --tenant acme --stack prod > deploy-role.yaml
+and allows sessions of at most one hour. Deploy it once per account (--ci-role-arn, or a stack
+whose vaultpilot:deployCiRoleArn names the CI's role):
+  vaultpilot bootstrap --tenant acme --ci-role-arn arn:aws:iam::999999999999:role/ci > deploy-role.yaml
   aws cloudformation deploy --stack-name vaultpilot-bootstrap --template-file deploy-role.yaml \\
     --capabilities CAPABILITY_NAMED_IAM
 Calls no AWS API itself.`,

@@ -34,8 +34,10 @@ export const backupColdStorage: PolicyRule = {
             ["spec", "backup", name, given ? "retentionDays" : "moveToColdStorageAfterDays"],
             `the ${name} rule moves recovery points to cold storage after ${cold} days and deletes them after ` +
               `${retention}${given ? "" : " (the default)"}; AWS Backup keeps cold storage at least ` +
-              `${COLD_STORAGE_MINIMUM_DAYS} days: use retentionDays ${needed} or more, or move to cold storage ` +
-              `after ${Math.max(0, retention - COLD_STORAGE_MINIMUM_DAYS)} days at most`,
+              `${COLD_STORAGE_MINIMUM_DAYS} days: use retentionDays ${needed} or more, ` +
+              (retention - COLD_STORAGE_MINIMUM_DAYS >= 1
+                ? `or move to cold storage after ${retention - COLD_STORAGE_MINIMUM_DAYS} days at most`
+                : "or remove moveToColdStorageAfterDays (keep them in warm storage)"),
           ),
         );
       }

@@ -27,6 +27,10 @@ describe("rule backup-cold-storage", () => {
     const [found] = reported(daily("{ moveToColdStorageAfterDays: 1 }"), "backup-cold-storage");
     expect(found?.where).toBe("acme.yaml:11:42");
     expect(found?.message).toContain("deletes them after 90 (the default)");
+    // 90 - 90 leaves no day to wait: the schema's minimum is 1, so the fix is warm storage.
+    expect(found?.message).toMatch(
+      /use retentionDays 91 or more, or remove moveToColdStorageAfterDays \(keep them in warm storage\)$/,
+    );
   });
 
   it("accepts exactly 90 days in cold storage, and rules without cold storage", () => {
