@@ -1,6 +1,6 @@
 import type { ResourceChanges } from "./diff.js";
 import { protectionImpact, type RetentionImpact, type TrafficImpact } from "./protection-impact.js";
-import { computeNotices } from "./notices.js";
+import { computeNotices, type Notice } from "./notices.js";
 import type { ProgramRun, SubjectResource } from "./resources.js";
 
 export type ChangeKind = "create" | "update" | "delete";
@@ -33,11 +33,7 @@ export interface ServiceImpact {
  * A line a reviewer must read: CAUTION (data may become unreadable), WARNING (data is deleted
  * earlier or no longer kept), NOTE (something starts).
  */
-export interface Notice {
-  readonly level: "CAUTION" | "WARNING" | "NOTE";
-  readonly tenant: string;
-  readonly message: string;
-}
+export type { Notice } from "./notices.js";
 
 export interface Impact {
   readonly tenants: readonly string[];

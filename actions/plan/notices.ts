@@ -1,6 +1,12 @@
 import type { ResourceChanges } from "./diff.js";
-import type { Notice } from "./impact.js";
 import type { SubjectResource } from "./resources.js";
+
+/** A line of the plan's impact section about backups and keys: what a change deletes or replaces. */
+export interface Notice {
+  readonly level: "CAUTION" | "WARNING" | "NOTE";
+  readonly tenant: string;
+  readonly message: string;
+}
 
 /** A backup plan rule's name and the days its recovery points (and their copies) are kept. */
 interface RuleRetention {

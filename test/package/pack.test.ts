@@ -46,7 +46,7 @@ describe("the npm package", () => {
 
   it("holds only the launcher, the build, the schemas, the example repository and the docs", () => {
     const allowed =
-      /^(bin\/vaultpilot\.js|dist\/.+\.(js|d\.ts)|dist\/rotation\/package\.json|schemas\/[a-z-]+(\.defs)?\.schema\.json|examples\/policy-repo\/.+|CHANGELOG\.md|README\.md|LICENSE|package\.json)$/;
+      /^(bin\/vaultpilot\.js|dist\/.+\.(js|d\.ts)|dist\/rotation\/[\w-]+\.mjs|schemas\/[a-z-]+(\.defs)?\.schema\.json|examples\/policy-repo\/.+|CHANGELOG\.md|README\.md|LICENSE|package\.json)$/;
 
     expect(packed.filter((path) => !allowed.test(path))).toEqual([]);
   });
