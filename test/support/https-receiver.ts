@@ -1,9 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import { Agent } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { makeTlsFiles } from "./tls.js";
 
 /** A throwaway certificate authority and a certificate for 127.0.0.1 and localhost it signed. */
 export interface TestCertificates {
@@ -16,66 +14,17 @@ export interface TestCertificates {
   remove(): void;
 }
 
-/** Made with the openssl binary, in a temporary directory (a second or so). */
+/** Made with the openssl binary (makeTlsFiles), in a temporary directory (a second or so). */
 export function makeCertificates(): TestCertificates {
-  const dir = mkdtempSync(join(tmpdir(), "vaultpilot-tls-"));
-  const run = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  run(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=VaultPilot test CA",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-  );
-  run(
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-subj",
-    "/CN=127.0.0.1",
-    "-keyout",
-    "server.key",
-    "-out",
-    "server.csr",
-  );
-  writeFileSync(
-    join(dir, "san.ext"),
-    "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n",
-  );
-  run(
-    "x509",
-    "-req",
-    "-in",
-    "server.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-days",
-    "1",
-    "-extfile",
-    "san.ext",
-    "-out",
-    "server.pem",
-  );
-  const ca = readFileSync(join(dir, "ca.pem"), "utf8");
+  const files = makeTlsFiles();
+  const ca = readFileSync(files.ca, "utf8");
   return {
     ca,
-    caFile: join(dir, "ca.pem"),
-    key: readFileSync(join(dir, "server.key"), "utf8"),
-    cert: readFileSync(join(dir, "server.pem"), "utf8"),
+    caFile: files.ca,
+    key: readFileSync(files.key, "utf8"),
+    cert: readFileSync(files.cert, "utf8"),
     agent: new Agent({ ca, keepAlive: false }),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    remove: files.remove,
   };
 }
 

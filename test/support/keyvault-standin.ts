@@ -8,16 +8,16 @@
 //   GET /secrets/{name}[/{version}] (Get Secret), PATCH /secrets/{name}/{version} (Update Secret).
 //   A request without a bearer token it issued gets 401 and the challenge
 //   `WWW-Authenticate: Bearer authorization="…/{tenant}", resource="https://vault.azure.net"`.
-// TLS with a throwaway CA made by openssl: trust it with NODE_EXTRA_CA_CERTS (a child process) or
+// TLS with a throwaway CA (makeTlsFiles): trust it with NODE_EXTRA_CA_CERTS (a child process) or
 // the SDK's tlsOptions.ca (in-process).
-import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeTlsFiles } from "./tls.js";
 
 export interface StandinVersion {
   readonly version: string;
@@ -52,57 +52,17 @@ export interface KeyVaultStandin {
 const RESOURCE = "https://vault.azure.net";
 
 function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
-  const run = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  run(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=VaultPilot test CA (Key Vault stand-in)",
-  );
-  run(
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "server.key",
-    "-out",
-    "server.csr",
-    "-subj",
-    "/CN=127.0.0.1",
-  );
-  writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  run(
-    "x509",
-    "-req",
-    "-in",
-    "server.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-out",
-    "server.pem",
-    "-days",
-    "1",
-    "-extfile",
-    "san.ext",
-  );
-  return {
-    ca: readFileSync(join(dir, "ca.pem"), "utf8"),
-    key: readFileSync(join(dir, "server.key"), "utf8"),
-    cert: readFileSync(join(dir, "server.pem"), "utf8"),
-  };
+  const files = makeTlsFiles();
+  try {
+    copyFileSync(files.ca, join(dir, "ca.pem"));
+    return {
+      ca: readFileSync(files.ca, "utf8"),
+      key: readFileSync(files.key, "utf8"),
+      cert: readFileSync(files.cert, "utf8"),
+    };
+  } finally {
+    files.remove();
+  }
 }
 
 /** `entraTenantId`: the Microsoft Entra tenant it signs in to (a policy's spec.azure.tenantId). */
